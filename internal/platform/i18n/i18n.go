@@ -1,0 +1,173 @@
+// Package i18n is the translation catalogue. Every user-facing text is a message id looked up
+// here; German is the source language and English is complete. Public pages add the main client
+// languages. Each room keeps its messages next to its code in locales/<lang>.toml and hands its
+// folder to New.
+package i18n
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/BurntSushi/toml"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"kim/internal/platform/errs"
+)
+
+// Staff is the set of languages of the staff interface; the first is the default.
+var Staff = []string{"de", "en"}
+
+// Public is the set of languages of public pages and client documents.
+var Public = []string{"de", "en", "ar", "fa", "tr", "uk", "ru"}
+
+// RTL reports whether lang is written right to left.
+func RTL(lang string) bool { return lang == "ar" || lang == "fa" }
+
+// Catalogue holds all messages.
+type Catalogue struct {
+	bundle   *goi18n.Bundle
+	mu       sync.Mutex
+	locs     map[string]*Localizer
+	messages map[string]map[string]bool // lang → ids
+}
+
+// New loads every <lang>.toml file found at the root of each source.
+func New(sources ...fs.FS) (*Catalogue, error) {
+	b := goi18n.NewBundle(language.German)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	c := &Catalogue{bundle: b, locs: map[string]*Localizer{}, messages: map[string]map[string]bool{}}
+	for _, src := range sources {
+		files, err := fs.Glob(src, "*.toml")
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			data, err := fs.ReadFile(src, f)
+			if err != nil {
+				return nil, err
+			}
+			mf, err := b.ParseMessageFileBytes(data, f)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", f, err)
+			}
+			lang := strings.TrimSuffix(path.Base(f), ".toml")
+			if c.messages[lang] == nil {
+				c.messages[lang] = map[string]bool{}
+			}
+			for _, m := range mf.Messages {
+				if c.messages[lang][m.ID] {
+					return nil, fmt.Errorf("i18n: %s: message %q defined twice", f, m.ID)
+				}
+				c.messages[lang][m.ID] = true
+			}
+		}
+	}
+	return c, nil
+}
+
+// IDs returns the sorted message ids of lang (for completeness tests).
+func (c *Catalogue) IDs(lang string) []string {
+	out := make([]string, 0, len(c.messages[lang]))
+	for id := range c.messages[lang] {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Has reports whether lang defines id.
+func (c *Catalogue) Has(lang, id string) bool { return c.messages[lang][id] }
+
+// Localizer returns the (cached) localizer for lang, falling back to German.
+func (c *Catalogue) Localizer(lang string) *Localizer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if l, ok := c.locs[lang]; ok {
+		return l
+	}
+	l := &Localizer{Lang: lang, l: goi18n.NewLocalizer(c.bundle, lang, "de"), c: c}
+	c.locs[lang] = l
+	return l
+}
+
+// Localizer translates into one language.
+type Localizer struct {
+	Lang string
+	l    *goi18n.Localizer
+	c    *Catalogue
+}
+
+// Dir is the writing direction for the html dir attribute.
+func (l *Localizer) Dir() string {
+	if RTL(l.Lang) {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// T translates id; kv are alternating template keys and values. A "Count" value selects the
+// plural form.
+func (l *Localizer) T(id string, kv ...any) string {
+	cfg := &goi18n.LocalizeConfig{MessageID: id}
+	if len(kv) > 1 {
+		data := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			k, _ := kv[i].(string)
+			data[k] = kv[i+1]
+			if k == "Count" {
+				cfg.PluralCount = kv[i+1]
+			}
+		}
+		cfg.TemplateData = data
+	}
+	s, err := l.l.Localize(cfg)
+	if err != nil || s == "" {
+		return id
+	}
+	return s
+}
+
+// M translates a message value.
+func (l *Localizer) M(m errs.Message) string {
+	if m.ID == "" {
+		return ""
+	}
+	kv := make([]any, 0, 2*len(m.Data))
+	for k, v := range m.Data {
+		kv = append(kv, k, v)
+	}
+	return l.T(m.ID, kv...)
+}
+
+// Match picks the best of supported for an Accept-Language header (first supported on no match).
+func Match(acceptLanguage string, supported []string) string {
+	tags := make([]language.Tag, len(supported))
+	for i, s := range supported {
+		tags[i] = language.Make(s)
+	}
+	m := language.NewMatcher(tags)
+	prefs, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(prefs) == 0 {
+		return supported[0]
+	}
+	_, idx, conf := m.Match(prefs...)
+	if conf == language.No {
+		return supported[0]
+	}
+	return supported[idx]
+}
+
+// Supported reports whether lang is in set.
+func Supported(lang string, set []string) bool {
+	for _, s := range set {
+		if s == lang {
+			return true
+		}
+	}
+	return false
+}
