@@ -92,6 +92,7 @@ CREATE TABLE users (
     language              TEXT NOT NULL DEFAULT 'de',
     password_hash         TEXT,
     totp_secret           BYTEA,
+    totp_pending          BYTEA,
     totp_confirmed_at     TIMESTAMPTZ,
     totp_last_step        BIGINT NOT NULL DEFAULT 0,
     activation_hash       TEXT,

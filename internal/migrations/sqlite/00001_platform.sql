@@ -92,6 +92,7 @@ CREATE TABLE users (
     language              TEXT NOT NULL DEFAULT 'de',
     password_hash         TEXT,
     totp_secret           BLOB,
+    totp_pending          BLOB,
     totp_confirmed_at     TIMESTAMP,
     totp_last_step        BIGINT NOT NULL DEFAULT 0,
     activation_hash       TEXT,

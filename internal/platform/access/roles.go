@@ -43,7 +43,7 @@ func (r Role) RequiresMFA() bool {
 // administrators cannot create platform administrators (no privilege above their own).
 func Assignable(by, r Role) bool {
 	switch by {
-	case PlatformAdmin:
+	case PlatformAdmin, SystemRole:
 		return r.Valid()
 	case TenantAdmin:
 		return r.Valid() && r != PlatformAdmin
@@ -65,3 +65,13 @@ type Actor struct {
 
 // Anonymous reports whether no user is authenticated.
 func (a Actor) Anonymous() bool { return a.UserID == "" }
+
+// SystemRole is the role of operator commands on the command line (seeding, user
+// administration by the operator). No account can hold it.
+const SystemRole Role = "system"
+
+// System returns the actor for operator commands in a tenant. It may do everything; audit
+// entries name it "system".
+func System(tenantID string) Actor {
+	return Actor{UserID: "system", TenantID: tenantID, Role: SystemRole, Name: "system"}
+}

@@ -17,7 +17,7 @@ type Problem struct {
 	EntryID  string // its id, when the entry exists
 	At       time.Time
 	Action   string
-	Reason   string // changed | missing | chain broken | head mismatch
+	Reason   string // one of the Reason… codes
 }
 
 func (p Problem) String() string {
@@ -25,15 +25,22 @@ func (p Problem) String() string {
 	if p.EntryID != "" {
 		s += fmt.Sprintf(" (id %s, %s, %s)", p.EntryID, p.At.UTC().Format(time.RFC3339), p.Action)
 	}
-	return s + ": " + p.Reason
+	return s + ": " + reasonText[p.Reason]
+}
+
+var reasonText = map[string]string{
+	ReasonChanged:      "content changed",
+	ReasonMissing:      "missing (deleted)",
+	ReasonChainBroken:  "does not follow its predecessor (reordered, inserted or a predecessor deleted)",
+	ReasonHeadMismatch: "entries after it were removed or the chain head was changed",
 }
 
 // Reasons reported by Verify.
 const (
-	ReasonChanged      = "content changed"
-	ReasonMissing      = "missing (deleted)"
-	ReasonChainBroken  = "does not follow its predecessor (reordered, inserted or a predecessor deleted)"
-	ReasonHeadMismatch = "entries after it were removed or the chain head was changed"
+	ReasonChanged      = "changed"
+	ReasonMissing      = "missing"
+	ReasonChainBroken  = "chain_broken"
+	ReasonHeadMismatch = "head_mismatch"
 )
 
 // Verify checks the chain of one tenant from the first entry to the head. It returns nil when the

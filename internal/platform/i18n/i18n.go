@@ -51,19 +51,31 @@ func New(sources ...fs.FS) (*Catalogue, error) {
 			if err != nil {
 				return nil, err
 			}
-			mf, err := b.ParseMessageFileBytes(data, f)
-			if err != nil {
+			var tree map[string]any
+			if err := toml.Unmarshal(data, &tree); err != nil {
 				return nil, fmt.Errorf("i18n: %s: %w", f, err)
 			}
 			lang := strings.TrimSuffix(path.Base(f), ".toml")
+			tag, err := language.Parse(lang)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %s: file name is not a language tag", f)
+			}
 			if c.messages[lang] == nil {
 				c.messages[lang] = map[string]bool{}
 			}
-			for _, m := range mf.Messages {
+			var msgs []*goi18n.Message
+			if err := flatten("", tree, func(m *goi18n.Message) error {
 				if c.messages[lang][m.ID] {
-					return nil, fmt.Errorf("i18n: %s: message %q defined twice", f, m.ID)
+					return fmt.Errorf("i18n: %s: message %q defined twice", f, m.ID)
 				}
 				c.messages[lang][m.ID] = true
+				msgs = append(msgs, m)
+				return nil
+			}); err != nil {
+				return nil, err
+			}
+			if err := b.AddMessages(tag, msgs...); err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", f, err)
 			}
 		}
 	}
@@ -170,4 +182,56 @@ func Supported(lang string, set []string) bool {
 		}
 	}
 	return false
+}
+
+var pluralKeys = map[string]bool{"zero": true, "one": true, "two": true, "few": true, "many": true, "other": true}
+
+// flatten turns nested TOML tables into dotted message ids. A table whose keys are all CLDR
+// plural categories (and include "other") is one plural message; any other key, "other"
+// included, is an ordinary message.
+func flatten(prefix string, tree map[string]any, add func(*goi18n.Message) error) error {
+	for k, v := range tree {
+		id := k
+		if prefix != "" {
+			id = prefix + "." + k
+		}
+		switch val := v.(type) {
+		case string:
+			if err := add(&goi18n.Message{ID: id, Other: val}); err != nil {
+				return err
+			}
+		case map[string]any:
+			if isPlural(val) {
+				m := &goi18n.Message{ID: id}
+				m.Zero, _ = val["zero"].(string)
+				m.One, _ = val["one"].(string)
+				m.Two, _ = val["two"].(string)
+				m.Few, _ = val["few"].(string)
+				m.Many, _ = val["many"].(string)
+				m.Other, _ = val["other"].(string)
+				if err := add(m); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := flatten(id, val, add); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("i18n: message %q is not text", id)
+		}
+	}
+	return nil
+}
+
+func isPlural(m map[string]any) bool {
+	if _, ok := m["other"].(string); !ok {
+		return false
+	}
+	for k, v := range m {
+		if _, isText := v.(string); !pluralKeys[k] || !isText {
+			return false
+		}
+	}
+	return true
 }

@@ -3,6 +3,8 @@
 package ids
 
 import (
+	"time"
+
 	"github.com/google/uuid"
 )
 
@@ -19,4 +21,28 @@ func Valid(s string) bool {
 	}
 	_, err := uuid.Parse(s)
 	return err == nil
+}
+
+// Source is a source of random bits for deterministic ids.
+type Source interface{ Uint64() uint64 }
+
+// Deterministic returns a UUIDv7 for time t whose random part comes from src, so that synthetic
+// data generated from the same seed has the same ids.
+func Deterministic(src Source, t time.Time) string {
+	var u uuid.UUID
+	ms := uint64(t.UnixMilli())
+	for i := 0; i < 6; i++ {
+		u[i] = byte(ms >> (40 - 8*i))
+	}
+	r1, r2 := src.Uint64(), src.Uint64()
+	for i := 6; i < 16; i++ {
+		if i < 8 {
+			u[i] = byte(r1 >> (8 * (i - 6)))
+		} else {
+			u[i] = byte(r2 >> (8 * (i - 8)))
+		}
+	}
+	u[6] = (u[6] & 0x0f) | 0x70 // version 7
+	u[8] = (u[8] & 0x3f) | 0x80 // RFC 4122 variant
+	return u.String()
 }

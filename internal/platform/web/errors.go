@@ -56,13 +56,13 @@ func (rr *Renderer) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	title := "error.title"
 	switch status {
 	case http.StatusNotFound:
-		msg, title = "error.not_found", "error.not_found.title"
+		msg, title = "error.not_found", "error.title_not_found"
 	case http.StatusForbidden:
-		msg, title = "error.forbidden", "error.forbidden.title"
+		msg, title = "error.forbidden", "error.title_forbidden"
 	case http.StatusInternalServerError:
-		msg, title = "error.internal", "error.internal.title"
+		msg, title = "error.internal", "error.title_internal"
 	case http.StatusUnauthorized:
-		title = "error.unauthorized.title"
+		title = "error.title_unauthorized"
 	}
 	if msg == "" {
 		msg = "error.invalid"

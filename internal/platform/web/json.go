@@ -98,3 +98,19 @@ func DecodeJSON(r *http.Request, v any) error {
 	}
 	return nil
 }
+
+// ListResponse is the envelope of every API list.
+type ListResponse[T any] struct {
+	Items []T `json:"items"`
+	Total int `json:"total"`
+	Page  int `json:"page"`
+	Size  int `json:"size"`
+}
+
+// NewListResponse wraps a page of items (never null in JSON).
+func NewListResponse[T any](items []T, total int, q ListQuery) ListResponse[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return ListResponse[T]{Items: items, Total: total, Page: q.Page, Size: q.Size}
+}

@@ -149,18 +149,20 @@ func Observe(log *slog.Logger, m *Metrics, fail func(http.ResponseWriter, *http.
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			sw := &statusWriter{ResponseWriter: w}
+			ri := &routeInfo{}
+			r = r.WithContext(context.WithValue(r.Context(), routeKey{}, ri))
 			defer func() {
 				if p := recover(); p != nil {
 					if p == http.ErrAbortHandler {
 						panic(p)
 					}
-					log.Error("panic", "request_id", reqid.From(r.Context()), "route", r.Pattern,
+					log.Error("panic", "request_id", reqid.From(r.Context()), "route", ri.pattern,
 						"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 					if sw.status == 0 {
 						fail(sw, r)
 					}
 				}
-				route := r.Pattern
+				route := ri.pattern
 				if route == "" {
 					route = "unmatched"
 				}

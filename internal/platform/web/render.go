@@ -190,7 +190,7 @@ func (rr *Renderer) Render(w http.ResponseWriter, r *http.Request, status int, n
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		rr.log.Error("render", "template", name, "err", err.Error(), "request_id", p.RequestID)
 		if name != "platform/error" {
-			rr.Render(w, r, http.StatusInternalServerError, "platform/error", View{Title: "error.internal.title", Data: ErrorData{Message: "error.internal"}})
+			rr.Render(w, r, http.StatusInternalServerError, "platform/error", View{Title: "error.title_internal", Data: ErrorData{Message: "error.internal"}})
 			return
 		}
 		http.Error(w, "internal error", http.StatusInternalServerError)

@@ -42,6 +42,8 @@ type Router struct {
 	mux    *http.ServeMux
 	routes []Route
 	guard  func(Access) func(http.Handler) http.Handler
+	// Unmatched answers requests that match no route (404) or no method of a route (405).
+	Unmatched func(w http.ResponseWriter, r *http.Request, status int)
 }
 
 // NewRouter returns a router; guard turns an access mode into the middleware that enforces it.
@@ -82,8 +84,41 @@ func (rt *Router) Routes() []Route {
 	return out
 }
 
-// ServeHTTP dispatches to the registered routes.
-func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) { rt.mux.ServeHTTP(w, r) }
+// ServeHTTP dispatches to the registered routes. Requests that match nothing get the friendly
+// error page instead of the mux's plain-text answer; a 405 keeps its Allow header.
+func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	_, pattern := rt.mux.Handler(r)
+	if ri, ok := r.Context().Value(routeKey{}).(*routeInfo); ok {
+		ri.pattern = pattern
+	}
+	if pattern == "" && rt.Unmatched != nil {
+		rec := &headerRecorder{header: http.Header{}}
+		rt.mux.ServeHTTP(rec, r)
+		if rec.status == http.StatusNotFound || rec.status == http.StatusMethodNotAllowed {
+			if allow := rec.header.Get("Allow"); allow != "" {
+				w.Header().Set("Allow", allow)
+			}
+			rt.Unmatched(w, r, rec.status)
+			return
+		}
+	}
+	rt.mux.ServeHTTP(w, r)
+}
+
+// headerRecorder captures the status and headers the mux writes for an unmatched request.
+type headerRecorder struct {
+	header http.Header
+	status int
+}
+
+func (h *headerRecorder) Header() http.Header         { return h.header }
+func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (h *headerRecorder) WriteHeader(code int)        { h.status = code }
 
 // Mux returns the underlying mux (for NotFound handling in tests).
 func (rt *Router) Mux() *http.ServeMux { return rt.mux }
+
+// routeInfo lets the outer middleware learn the matched pattern (for logs and metrics).
+type routeInfo struct{ pattern string }
+
+type routeKey struct{}

@@ -1,0 +1,112 @@
+package app
+
+import (
+	"net/http"
+
+	"kim/internal/accounts"
+	"kim/internal/directory"
+	"kim/internal/platform/access"
+	"kim/internal/platform/web"
+)
+
+// tile is a link on the start page with a short explanation.
+type tile struct {
+	Path  string
+	Label string
+	Text  string
+}
+
+type startData struct {
+	User         *accounts.User
+	Organisation *directory.Organisation
+	Locations    []directory.Location
+	Tiles        []tile
+	Figures      []figure
+	PreviousNote bool
+}
+
+type figure struct {
+	Label string
+	Value int
+	Path  string
+}
+
+var tileTexts = map[string]string{
+	"/verwaltung/organisationen": "start.tile.organisations",
+	"/verwaltung/standorte":      "start.tile.locations",
+	"/verwaltung/bezirke":        "start.tile.districts",
+	"/verwaltung/benutzer":       "start.tile.users",
+	"/protokoll":                 "start.tile.audit",
+	"/plattform/mandanten":       "start.tile.tenants",
+	"/konto":                     "start.tile.account",
+}
+
+// start shows the start page of the actor's role: what the role does, its tasks, its own
+// organisation and locations, key figures for administrators and the security state of the
+// account.
+func (a *App) start(w http.ResponseWriter, r *http.Request) {
+	actor := web.ActorFrom(r.Context())
+	ctx := r.Context()
+	u, err := a.Accounts.Me(ctx, actor)
+	if err != nil {
+		a.Renderer.Fail(w, r, err)
+		return
+	}
+	d := startData{User: u}
+	for _, n := range a.Renderer.NavFor(actor, "") {
+		if t, ok := tileTexts[n.Path]; ok {
+			d.Tiles = append(d.Tiles, tile{Path: n.Path, Label: n.Label, Text: t})
+		}
+	}
+	if access.Allowed(actor, access.KindOrganisation, access.View) {
+		if d.Organisation, err = a.Dir.GetOrganisation(ctx, actor, actor.OrganisationID); err != nil {
+			a.Renderer.Fail(w, r, err)
+			return
+		}
+		one := web.ListQuery{Page: 1, Size: 50, Sort: "name"}
+		if d.Locations, _, err = a.Dir.ListLocations(ctx, actor, one, directory.LocationFilter{OrganisationID: actor.OrganisationID}); err != nil {
+			a.Renderer.Fail(w, r, err)
+			return
+		}
+	}
+	count := web.ListQuery{Page: 1, Size: 1}
+	if access.Allowed(actor, access.KindOrganisation, access.Manage) {
+		_, orgs, err1 := a.Dir.ListOrganisations(ctx, actor, count, directory.OrgFilter{})
+		_, locs, err2 := a.Dir.ListLocations(ctx, actor, count, directory.LocationFilter{})
+		_, dists, err3 := a.Dir.ListDistricts(ctx, actor, count)
+		if err := firstErr(err1, err2, err3); err != nil {
+			a.Renderer.Fail(w, r, err)
+			return
+		}
+		d.Figures = append(d.Figures, figure{"nav.organisations", orgs, "/verwaltung/organisationen"},
+			figure{"nav.locations", locs, "/verwaltung/standorte"}, figure{"nav.districts", dists, "/verwaltung/bezirke"})
+	}
+	if access.Allowed(actor, access.KindUser, access.Manage) {
+		_, users, err1 := a.Accounts.ListUsers(ctx, actor, count, accounts.UserFilter{})
+		_, pending, err2 := a.Accounts.ListUsers(ctx, actor, count, accounts.UserFilter{Status: "pending"})
+		if err := firstErr(err1, err2); err != nil {
+			a.Renderer.Fail(w, r, err)
+			return
+		}
+		d.Figures = append(d.Figures, figure{"start.figure.users", users, "/verwaltung/benutzer"},
+			figure{"start.figure.pending", pending, "/verwaltung/benutzer?status=pending"})
+	}
+	if access.Allowed(actor, access.KindTenant, access.Manage) {
+		_, tenants, err := a.Dir.ListTenants(ctx, actor, count)
+		if err != nil {
+			a.Renderer.Fail(w, r, err)
+			return
+		}
+		d.Figures = append(d.Figures, figure{"nav.tenants", tenants, "/plattform/mandanten"})
+	}
+	a.Renderer.Render(w, r, http.StatusOK, "app/start", web.View{Title: "start.title", Data: d})
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
