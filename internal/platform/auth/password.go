@@ -177,7 +177,9 @@ func CheckPassword(password string, context ...string) errs.Message {
 	if common[lower] || common[strings.ReplaceAll(lower, " ", "")] {
 		return errs.Msg("password.common")
 	}
-	base := strings.TrimFunc(lower, func(r rune) bool { return unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r) })
+	base := strings.TrimFunc(lower, func(r rune) bool {
+		return unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r)
+	})
 	if base == "" || common[base] || isTrivial(lower) {
 		return errs.Msg("password.common")
 	}

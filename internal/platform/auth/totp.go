@@ -2,14 +2,14 @@ package auth
 
 import (
 	"bytes"
-	"encoding/base64"
-	"image/png"
-	"net/url"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base32"
+	"encoding/base64"
 	"encoding/hex"
+	"image/png"
+	"net/url"
 	"strings"
 	"time"
 
