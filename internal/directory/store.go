@@ -255,7 +255,7 @@ func getQuarter(ctx context.Context, tx *db.Tx, tenantID, id string) (*Quarter, 
 // --- locations ---
 
 const locationCols = `l.id, l.tenant_id, l.organisation_id, o.name, l.name, l.street, l.postcode, l.city,
-	COALESCE(l.district_id, ''), COALESCE(d.name, ''), COALESCE(l.quarter_id, ''), COALESCE(q.name, ''),
+	COALESCE(CAST(l.district_id AS TEXT), ''), COALESCE(d.name, ''), COALESCE(CAST(l.quarter_id AS TEXT), ''), COALESCE(q.name, ''),
 	l.opening_hours, l.languages, l.step_free, l.phone, l.email, l.created_at, l.updated_at, l.version`
 
 const locationFrom = ` FROM locations l

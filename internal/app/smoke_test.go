@@ -1,0 +1,51 @@
+package app_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"kim/internal/apptest"
+	"kim/internal/platform/access"
+)
+
+func TestEveryRoleLogsInAndSeesItsNavigation(t *testing.T) {
+	for _, e := range apptest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			env := apptest.New(t, e, apptest.Options{})
+			env.Seed()
+			want := map[access.Role][]string{
+				access.CaseManager:           {"/start", "/konto"},
+				access.TeamLead:              {"/start", "/konto"},
+				access.Coordinator:           {"/start", "/konto"},
+				access.BodyMember:            {"/start", "/konto"},
+				access.NaturalisationClerk:   {"/start", "/konto"},
+				access.DataProtectionOfficer: {"/start", "/protokoll", "/konto"},
+				access.TenantAdmin:           {"/start", "/verwaltung/organisationen", "/verwaltung/standorte", "/verwaltung/bezirke", "/verwaltung/benutzer", "/konto"},
+				access.PlatformAdmin:         {"/start", "/plattform/mandanten", "/konto"},
+			}
+			for _, role := range access.Roles {
+				c := env.Client()
+				c.Login(role)
+				r := c.Get("/start")
+				if r.StatusCode != http.StatusOK {
+					t.Fatalf("%s: /start answered %d", role, r.StatusCode)
+				}
+				var got []string
+				r.Doc(t).Find("nav.main-nav a").Each(func(_ int, s *goquery.Selection) {
+					href, _ := s.Attr("href")
+					got = append(got, href)
+				})
+				if len(got) != len(want[role]) {
+					t.Fatalf("%s: navigation %v, want %v", role, got, want[role])
+				}
+				for i := range got {
+					if got[i] != want[role][i] {
+						t.Fatalf("%s: navigation %v, want %v", role, got, want[role])
+					}
+				}
+			}
+		})
+	}
+}
