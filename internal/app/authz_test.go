@@ -347,4 +347,3 @@ func (m *matrixRunner) do(r matrixRow, caller string) int {
 	m.checkLeaks(r, caller, resp)
 	return resp.StatusCode
 }
-
