@@ -83,8 +83,7 @@ func oneLine(err error) string {
 
 func dispatch(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return usageErr("missing command")
+		return usageErr("missing command (see kim help)")
 	}
 	cmd, rest := args[0], args[1:]
 	sub := ""

@@ -84,6 +84,14 @@ func (h *HTTP) login(w http.ResponseWriter, r *http.Request) {
 		h.R.Fail(w, r, err)
 		return
 	}
+	// A session the browser already held (an earlier login, or one planted by someone else) ends
+	// here, so that a login always leaves exactly one, new session id (SESS-02).
+	if old := sessionFrom(r.Context()); old != nil {
+		if err := h.S.Logout(r.Context(), old, web.ActorFrom(r.Context())); err != nil {
+			h.R.Fail(w, r, err)
+			return
+		}
+	}
 	h.completeStep(w, r, res, f.Value("next"))
 }
 

@@ -156,10 +156,9 @@ func (h *HTTP) userNew(w http.ResponseWriter, r *http.Request) {
 
 func userInput(r *http.Request) UserInput {
 	f := r.PostForm
-	v, _ := strconv.Atoi(f.Get("version"))
 	disabled := f.Get("disabled") == "1" || f.Get("disabled") == "on"
 	return UserInput{Name: f.Get("name"), Email: f.Get("email"), Role: access.Role(f.Get("role")), OrganisationID: f.Get("organisation_id"),
-		Language: f.Get("language"), Disabled: disabled, Version: max(v, 0)}
+		Language: f.Get("language"), Disabled: disabled, Version: web.Version(r)}
 }
 
 func (h *HTTP) userCreate(w http.ResponseWriter, r *http.Request) {

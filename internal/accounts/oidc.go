@@ -167,6 +167,16 @@ func (o *OIDC) Finish(ctx context.Context, state, code, userAgent string) (*Logi
 			// First login through the provider: bind the account with this verified address.
 			u, err = getUserByEmail(ctx, tx, t.ID, NormaliseEmail(claims.Email))
 			if err == nil {
+				// Only an account not yet bound: once bound, the subject is the only key, so that
+				// another identity at the provider with the same address cannot take it over.
+				var bound sql.NullString
+				if err := tx.QueryRowContext(ctx, "SELECT oidc_subject FROM users WHERE tenant_id = $1 AND id = $2", t.ID, u.ID).Scan(&bound); err != nil {
+					return err
+				}
+				if bound.String != "" {
+					o.s.Log.Warn("oidc login with the address of an account bound to another subject")
+					return ErrOIDC
+				}
 				if err := setUser(ctx, tx, u, "oidc_subject = $1", idt.Subject); err != nil {
 					return err
 				}

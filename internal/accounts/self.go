@@ -239,7 +239,7 @@ func (s *Service) CreateToken(ctx context.Context, actor access.Actor, name stri
 	if err := access.Check(actor, access.KindAccount, access.Create); err != nil {
 		return "", err
 	}
-	name = strings.Join(strings.Fields(name), " ")
+	name = singleLine(name)
 	var v errs.Validation
 	if name == "" {
 		v.Add("token_name", "validation.required")

@@ -11,6 +11,7 @@ import (
 	"kim/internal/platform/access"
 	"kim/internal/platform/db"
 	"kim/internal/platform/errs"
+	"kim/internal/platform/ids"
 	"kim/internal/platform/web"
 )
 
@@ -87,7 +88,11 @@ func listUsers(ctx context.Context, tx *db.Tx, scope access.Filter, q web.ListQu
 		add("(lower(u.name) LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')", like, like)
 	}
 	if f.OrganisationID != "" {
-		add("u.organisation_id = ?", f.OrganisationID)
+		if ids.Valid(f.OrganisationID) {
+			add("u.organisation_id = ?", f.OrganisationID)
+		} else {
+			add("1=0") // a malformed id matches nothing (PostgreSQL would reject the cast)
+		}
 	}
 	if f.Role != "" {
 		add("u.role = ?", string(f.Role))

@@ -8,6 +8,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"kim/internal/platform/access"
@@ -81,7 +82,7 @@ type UserInput struct {
 
 // Validate checks the input.
 func (in *UserInput) Validate() error {
-	in.Name = strings.Join(strings.Fields(in.Name), " ")
+	in.Name = singleLine(in.Name)
 	in.Email = NormaliseEmail(in.Email)
 	var v errs.Validation
 	if in.Name == "" {
@@ -110,8 +111,21 @@ func (in *UserInput) Validate() error {
 	return v.Err()
 }
 
-// NormaliseEmail trims and lower-cases an address; addresses are compared in this form.
-func NormaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// NormaliseEmail trims an address, drops control characters (which PostgreSQL would refuse in a
+// lookup) and lower-cases it; addresses are compared in this form.
+func NormaliseEmail(s string) string { return strings.ToLower(singleLine(s)) }
+
+// singleLine folds white space into single spaces and drops control characters (a name or
+// label is one line; PostgreSQL refuses NUL in text).
+func singleLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && !unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
 
 func validEmail(s string) bool {
 	if len(s) > 254 || strings.ContainsAny(s, " <>\"(),;:\\[]") {

@@ -91,10 +91,11 @@ func (s *Service) CreateUser(ctx context.Context, actor access.Actor, in UserInp
 	if err := access.Check(actor, access.KindUser, access.Create); err != nil {
 		return nil, err
 	}
-	return s.createUser(ctx, actor, actor.TenantID, in)
+	return s.createUser(ctx, actor, actor.TenantID, in, func(u *User) error { return access.Can(actor, access.Create, userResource(u)) })
 }
 
-func (s *Service) createUser(ctx context.Context, actor access.Actor, tenantID string, in UserInput) (*Activation, error) {
+// createUser creates the account after authorise has approved it.
+func (s *Service) createUser(ctx context.Context, actor access.Actor, tenantID string, in UserInput, authorise func(*User) error) (*Activation, error) {
 	code := newActivationCode()
 	var a *Activation
 	err := s.DB.Write(ctx, func(tx *db.Tx) error {
@@ -103,7 +104,7 @@ func (s *Service) createUser(ctx context.Context, actor access.Actor, tenantID s
 		}
 		u := &User{ID: ids.New(), TenantID: tenantID, OrganisationID: in.OrganisationID, Email: in.Email, Name: in.Name,
 			Role: in.Role, Language: in.Language, CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1, ActivationPending: true}
-		if err := access.Can(actor, access.Create, userResource(u)); err != nil {
+		if err := authorise(u); err != nil {
 			return err
 		}
 		expires := tx.Now.Add(time.Duration(s.Cfg.ActivationTTL) * time.Hour)
@@ -134,7 +135,12 @@ func (s *Service) CreateTenantAdmin(ctx context.Context, actor access.Actor, ten
 	}
 	a := actor
 	a.TenantID = tenantID
-	return s.createUser(ctx, a, tenantID, UserInput{Name: name, Email: email, Role: access.TenantAdmin, OrganisationID: org})
+	// The platform administration may create it because it may change the tenant; the rule for
+	// user accounts (tenant administrators only) does not apply.
+	return s.createUser(ctx, a, tenantID, UserInput{Name: name, Email: email, Role: access.TenantAdmin, OrganisationID: org},
+		func(*User) error {
+			return access.Can(actor, access.Update, access.Resource{Kind: access.KindTenant, TenantID: tenantID})
+		})
 }
 
 // TenantAdmins lists the tenant administrators of a tenant (platform administration).
@@ -160,6 +166,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor access.Actor, id string,
 	if !ids.Valid(id) {
 		return nil, errs.ErrNotFound
 	}
+	if !db.ValidVersion(in.Version) {
+		return nil, errs.E(errs.Conflict, "error.conflict")
+	}
 	var u *User
 	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {
 		if u, err = getUser(ctx, tx, actor.TenantID, id); err != nil {
@@ -167,6 +176,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor access.Actor, id string,
 		}
 		if err := access.Can(actor, access.Update, userResource(u)); err != nil {
 			return err
+		}
+		if !access.Assignable(actor.Role, u.Role) {
+			return errs.ErrForbidden // e.g. a tenant administrator on a platform administrator's account
 		}
 		if err := s.checkUserInput(ctx, tx, actor, u.TenantID, &in); err != nil {
 			return err
@@ -179,9 +191,6 @@ func (s *Service) UpdateUser(ctx context.Context, actor access.Actor, id string,
 				v.Add("role", "accounts.user.not_self")
 			}
 			return v.Err()
-		}
-		if !access.Assignable(actor.Role, u.Role) {
-			return errs.ErrForbidden
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE users SET name = $1, email = $2, role = $3, organisation_id = $4, language = $5,
 			disabled_at = CASE WHEN $6 THEN COALESCE(disabled_at, $7) ELSE NULL END, updated_at = $7, version = version + 1

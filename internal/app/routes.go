@@ -53,7 +53,7 @@ func (a *App) routes(acc *accounts.HTTP, dir *directory.HTTP) {
 	rt := a.Router
 	rt.Unmatched = func(w http.ResponseWriter, r *http.Request, status int) {
 		if status == http.StatusMethodNotAllowed {
-			a.Renderer.Fail(w, r, &errs.Error{Code: errs.Invalid, Message: errs.Msg("error.method")})
+			a.Renderer.Fail(w, r, web.ErrMethodNotAllowed)
 			return
 		}
 		a.Renderer.Fail(w, r, errs.ErrNotFound)

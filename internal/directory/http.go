@@ -93,11 +93,6 @@ func (h *HTTP) parse(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-func version(r *http.Request) int {
-	v, _ := strconv.Atoi(r.PostForm.Get("version"))
-	return max(v, 0)
-}
-
 func checked(r *http.Request, field string) bool {
 	switch r.PostForm.Get(field) {
 	case "1", "on", "true":
@@ -218,7 +213,7 @@ func orgInput(r *http.Request) OrganisationInput {
 	return OrganisationInput{Name: r.PostForm.Get("name"), ShortName: r.PostForm.Get("short_name"),
 		Type: OrgType(r.PostForm.Get("type")), Regime: Regime(r.PostForm.Get("data_protection_regime")),
 		KIMCarrier: checked(r, "kim_carrier"), Email: r.PostForm.Get("email"), Phone: r.PostForm.Get("phone"),
-		Website: r.PostForm.Get("website"), Version: version(r)}
+		Website: r.PostForm.Get("website"), Version: web.Version(r)}
 }
 
 func (h *HTTP) orgCreate(w http.ResponseWriter, r *http.Request) {

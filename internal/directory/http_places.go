@@ -130,7 +130,7 @@ func locInput(r *http.Request) LocationInput {
 	return LocationInput{OrganisationID: f.Get("organisation_id"), Name: f.Get("name"), Street: f.Get("street"),
 		Postcode: f.Get("postcode"), City: f.Get("city"), DistrictID: f.Get("district_id"), QuarterID: f.Get("quarter_id"),
 		OpeningHours: f.Get("opening_hours"), Languages: f["languages"], StepFree: checked(r, "step_free"),
-		Phone: f.Get("phone"), Email: f.Get("email"), Version: version(r)}
+		Phone: f.Get("phone"), Email: f.Get("email"), Version: web.Version(r)}
 }
 
 func (h *HTTP) locCreate(w http.ResponseWriter, r *http.Request) {
@@ -252,7 +252,7 @@ func (h *HTTP) districtNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func districtInput(r *http.Request) DistrictInput {
-	return DistrictInput{Name: r.PostForm.Get("name"), Code: r.PostForm.Get("code"), Version: version(r)}
+	return DistrictInput{Name: r.PostForm.Get("name"), Code: r.PostForm.Get("code"), Version: web.Version(r)}
 }
 
 func (h *HTTP) districtCreate(w http.ResponseWriter, r *http.Request) {
@@ -388,7 +388,7 @@ func (h *HTTP) quarterUpdate(w http.ResponseWriter, r *http.Request) {
 	if !ok || !h.parse(w, r) {
 		return
 	}
-	q, err := h.S.RenameQuarter(r.Context(), actor, r.PathValue("id"), QuarterInput{Name: r.PostForm.Get("name"), Version: version(r)})
+	q, err := h.S.RenameQuarter(r.Context(), actor, r.PathValue("id"), QuarterInput{Name: r.PostForm.Get("name"), Version: web.Version(r)})
 	if err != nil {
 		cur, gerr := h.S.GetQuarter(r.Context(), actor, r.PathValue("id"))
 		if gerr != nil {

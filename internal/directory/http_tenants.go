@@ -120,7 +120,7 @@ func (h *HTTP) tenantUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, err := h.S.UpdateTenant(r.Context(), actor, r.PathValue("id"), TenantInput{Name: r.PostForm.Get("name"),
-		Disabled: checked(r, "disabled"), Version: version(r)})
+		Disabled: checked(r, "disabled"), Version: web.Version(r)})
 	if err != nil {
 		cur, gerr := h.S.GetTenant(r.Context(), actor, r.PathValue("id"))
 		if gerr != nil {

@@ -148,6 +148,9 @@ func (s *Service) UpdateTenant(ctx context.Context, actor access.Actor, id strin
 	if !ids.Valid(id) {
 		return nil, errs.ErrNotFound
 	}
+	if !db.ValidVersion(in.Version) {
+		return nil, errs.E(errs.Conflict, "error.conflict")
+	}
 	if err := in.Validate(false); err != nil {
 		return nil, err
 	}
@@ -288,6 +291,9 @@ func (s *Service) UpdateOrganisation(ctx context.Context, actor access.Actor, id
 	}
 	if !ids.Valid(id) {
 		return nil, errs.ErrNotFound
+	}
+	if !db.ValidVersion(in.Version) {
+		return nil, errs.E(errs.Conflict, "error.conflict")
 	}
 	var o *Organisation
 	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {

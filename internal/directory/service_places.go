@@ -92,6 +92,9 @@ func (s *Service) UpdateDistrict(ctx context.Context, actor access.Actor, id str
 	if !ids.Valid(id) {
 		return nil, errs.ErrNotFound
 	}
+	if !db.ValidVersion(in.Version) {
+		return nil, errs.E(errs.Conflict, "error.conflict")
+	}
 	var d *District
 	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {
 		if _, err = getDistrict(ctx, tx, actor.TenantID, id); err != nil {
@@ -194,6 +197,9 @@ func (s *Service) RenameQuarter(ctx context.Context, actor access.Actor, id stri
 	}
 	if !ids.Valid(id) {
 		return nil, errs.ErrNotFound
+	}
+	if !db.ValidVersion(in.Version) {
+		return nil, errs.E(errs.Conflict, "error.conflict")
 	}
 	var q *Quarter
 	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {
@@ -362,6 +368,9 @@ func (s *Service) UpdateLocation(ctx context.Context, actor access.Actor, id str
 	}
 	if !ids.Valid(id) {
 		return nil, errs.ErrNotFound
+	}
+	if !db.ValidVersion(in.Version) {
+		return nil, errs.E(errs.Conflict, "error.conflict")
 	}
 	var l *Location
 	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {

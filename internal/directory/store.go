@@ -10,6 +10,7 @@ import (
 	"kim/internal/platform/access"
 	"kim/internal/platform/db"
 	"kim/internal/platform/errs"
+	"kim/internal/platform/ids"
 	"kim/internal/platform/web"
 )
 
@@ -299,11 +300,20 @@ func listLocations(ctx context.Context, tx *db.Tx, scope access.Filter, q web.Li
 	if q.Q != "" {
 		add("(lower(l.name) LIKE ? ESCAPE '\\' OR lower(l.street) LIKE ? ESCAPE '\\' OR lower(o.name) LIKE ? ESCAPE '\\')", db.Like(q.Q))
 	}
+	// A malformed id matches nothing (PostgreSQL would reject the cast to UUID).
 	if f.OrganisationID != "" {
-		add("l.organisation_id = ?", f.OrganisationID)
+		if ids.Valid(f.OrganisationID) {
+			add("l.organisation_id = ?", f.OrganisationID)
+		} else {
+			where = append(where, "1=0")
+		}
 	}
 	if f.DistrictID != "" {
-		add("l.district_id = ?", f.DistrictID)
+		if ids.Valid(f.DistrictID) {
+			add("l.district_id = ?", f.DistrictID)
+		} else {
+			where = append(where, "1=0")
+		}
 	}
 	if f.Language != "" {
 		add("(',' || l.languages || ',') LIKE ?", "%,"+f.Language+",%")
@@ -316,7 +326,8 @@ func listLocations(ctx context.Context, tx *db.Tx, scope access.Filter, q web.Li
 	if err := tx.QueryRowContext(ctx, "SELECT count(*)"+locationFrom+" WHERE "+w, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	order := q.OrderBy(map[string]string{"name": "lower(l.name)", "organisation": "lower(o.name)", "district": "lower(d.name)"}, "l.id")
+	// COALESCE: locations without a district sort first on both engines (their NULL order differs).
+	order := q.OrderBy(map[string]string{"name": "lower(l.name)", "organisation": "lower(o.name)", "district": "COALESCE(lower(d.name), '')"}, "l.id")
 	rows, err := tx.QueryContext(ctx, "SELECT "+locationCols+locationFrom+" WHERE "+w+" ORDER BY "+order+
 		" LIMIT "+itoa(q.Size)+" OFFSET "+itoa(q.Offset()), args...)
 	if err != nil {

@@ -136,6 +136,9 @@ func sqliteDSN(path string, readOnly bool) string {
 		q.Set("_txlock", "immediate")
 	}
 	q.Set("_time_format", "sqlite")
+	// Store and read times in UTC: the text form then sorts and compares in time order, and
+	// scanned times are UTC as on PostgreSQL.
+	q.Set("_timezone", "UTC")
 	return "file:" + path + "?" + q.Encode()
 }
 
@@ -219,7 +222,11 @@ func (d *DB) Read(ctx context.Context, fn func(tx *Tx) error) error {
 func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *Tx) error) (err error) {
 	opts := &sql.TxOptions{}
 	if readOnly && d.engine == Postgres {
+		// REPEATABLE READ makes all queries of the transaction see one snapshot (READ
+		// COMMITTED, the default, takes a new one per statement). SQLite's WAL readers keep
+		// their snapshot for the whole transaction anyway.
 		opts.ReadOnly = true
+		opts.Isolation = sql.LevelRepeatableRead
 	}
 	stx, err := pool.BeginTx(ctx, opts)
 	if err != nil {

@@ -2,6 +2,7 @@ package db
 
 import (
 	"errors"
+	"math"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -23,6 +24,11 @@ func Like(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(strings.ToLower(s)) + "%"
 }
+
+// ValidVersion reports whether v can be the version of a stored record (0 meaning "any"). The
+// version columns are INTEGER; PostgreSQL refuses a larger parameter even in a comparison, so a
+// version out of range must be answered as a conflict before it reaches the database.
+func ValidVersion(v int) bool { return v >= 0 && v <= math.MaxInt32 }
 
 // SQLite extended result codes (sqlite3.h).
 const (

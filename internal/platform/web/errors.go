@@ -16,6 +16,9 @@ func Status(err error) int {
 	if IsTooLarge(err) {
 		return http.StatusRequestEntityTooLarge
 	}
+	if err == ErrMethodNotAllowed {
+		return http.StatusMethodNotAllowed
+	}
 	switch errs.CodeOf(err) {
 	case errs.Invalid:
 		var e *errs.Error
@@ -34,6 +37,9 @@ func Status(err error) int {
 	}
 	return http.StatusInternalServerError
 }
+
+// ErrMethodNotAllowed answers a request for a path that exists, but not with this method.
+var ErrMethodNotAllowed = &errs.Error{Code: errs.Invalid, Message: errs.Msg("error.method")}
 
 // logInternal logs an internal error with the request id. Error texts of the database drivers
 // name constraints and columns, never values.

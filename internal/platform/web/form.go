@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -145,4 +146,19 @@ func CleanText(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// Version reads the hidden version field of an edit form (optimistic locking). A missing field
+// is 0 (a new record); anything that is not a whole number ≥ 0 gives -1, which the services
+// answer as a conflict rather than as "any version".
+func Version(r *http.Request) int {
+	s := strings.TrimSpace(r.PostForm.Get("version"))
+	if s == "" {
+		return 0
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 0 {
+		return -1
+	}
+	return v
 }

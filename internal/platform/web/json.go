@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"kim/internal/platform/errs"
 	"kim/internal/platform/i18n"
@@ -69,7 +70,19 @@ func DecodeJSON(r *http.Request, v any) error {
 	if err != nil || ct != "application/json" {
 		return errs.E(errs.Invalid, "error.json_content_type")
 	}
-	dec := json.NewDecoder(r.Body)
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return errTooLarge
+		}
+		return errs.E(errs.Invalid, "error.bad_json")
+	}
+	// JSON is UTF-8; the decoder would silently store U+FFFD for invalid bytes.
+	if !utf8.Valid(data) {
+		return errs.E(errs.Invalid, "error.bad_json")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError

@@ -31,8 +31,10 @@ const (
 func ParseList(r *http.Request, sorts ...string) ListQuery {
 	v := r.URL.Query()
 	q := ListQuery{Q: CleanText(v.Get("q")), Page: 1, Size: DefaultPageSize, Filter: v}
-	if len(q.Q) > 200 {
-		q.Q = q.Q[:200]
+	// At most 200 characters (as the search field's maxlength), never cutting one in half:
+	// PostgreSQL refuses invalid UTF-8.
+	if r := []rune(q.Q); len(r) > 200 {
+		q.Q = string(r[:200])
 	}
 	if p, err := strconv.Atoi(v.Get("page")); err == nil && p > 0 && p < 1_000_000 {
 		q.Page = p

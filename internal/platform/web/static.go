@@ -14,7 +14,8 @@ func Static() http.Handler {
 	sub, _ := fs.Sub(staticFS, "static")
 	files := http.FileServerFS(sub)
 	return http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "" || r.URL.Path[len(r.URL.Path)-1] == '/' {
+		// A path the file system refuses (invalid UTF-8) would otherwise answer 500.
+		if r.URL.Path == "" || r.URL.Path[len(r.URL.Path)-1] == '/' || !fs.ValidPath(r.URL.Path) {
 			http.NotFound(w, r)
 			return
 		}
