@@ -1,0 +1,230 @@
+// Command kimbench measures KIM the way the performance issue asks, in one run: start-up time and
+// memory of `kim serve` on an empty and on a seeded database, requests per second and latency of
+// an authenticated page, a JSON API page and /healthz side by side with a bare net/http handler,
+// and the cost of a login (argon2id). It prints a Markdown report and, with -write, writes the
+// complete docs/performance.md.
+//
+//	go run ./cmd/kimbench                                  # SQLite, print the report
+//	go run ./cmd/kimbench -write docs/performance.md       # and write the document
+//	go run ./cmd/kimbench -db 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable'
+//
+// It builds the kim binary once, runs every server as a child process on a free loopback port
+// and removes its temporary files and databases at the end, also after an error or Ctrl-C.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// options are the command-line flags.
+type options struct {
+	DBs      []string // "sqlite" or postgres:// URLs of a database used to create fresh ones
+	Duration time.Duration
+	Warmup   time.Duration
+	Conc     []int
+	Starts   int
+	Tenants  int
+	Clients  int
+	Seed     uint64
+	Hashes   int
+	Logins   int
+	Parallel int
+	Rounds   int
+	Write    string
+	Dir      string
+	KimBin   string
+	Keep     bool
+
+	CPUProfile  string
+	ProfilePath string
+	ProfileUser string
+}
+
+type listFlag struct{ vals *[]string }
+
+func (l listFlag) String() string {
+	if l.vals == nil {
+		return ""
+	}
+	return strings.Join(*l.vals, ",")
+}
+
+func (l listFlag) Set(s string) error { *l.vals = append(*l.vals, s); return nil }
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("kimbench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Var(listFlag{&o.DBs}, "db", "engine to measure: sqlite (default) or a postgres:// URL of an existing database, used to "+
+		"create and drop fresh databases (repeat the flag to measure several engines in one run)")
+	fs.DurationVar(&o.Duration, "duration", 10*time.Second, "measured duration per load target and concurrency")
+	fs.DurationVar(&o.Warmup, "warmup", 2*time.Second, "warm-up per load target and concurrency (not recorded)")
+	conc := fs.String("c", "1,16", "comma-separated numbers of concurrent connections")
+	fs.IntVar(&o.Starts, "starts", 5, "start-ups measured on each of the empty and the seeded database")
+	fs.IntVar(&o.Tenants, "tenants", 20, "synthetic tenants to seed")
+	fs.IntVar(&o.Clients, "clients", 200000, "synthetic clients to seed (sizes the staff: one case manager per 100)")
+	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the synthetic data")
+	fs.IntVar(&o.Hashes, "hashes", 20, "argon2id hashes timed in-process")
+	fs.IntVar(&o.Logins, "logins", 30, "sequential logins (POST /anmelden) timed end to end")
+	fs.IntVar(&o.Parallel, "parallel", 8, "concurrent logins per round in the bounded-login test")
+	fs.IntVar(&o.Rounds, "rounds", 3, "rounds of concurrent logins")
+	fs.StringVar(&o.Write, "write", "", "write the complete document to this file (e.g. docs/performance.md)")
+	fs.StringVar(&o.Dir, "dir", "", "directory for temporary files (default: the system temp dir)")
+	fs.StringVar(&o.KimBin, "kim", "", "use this kim binary instead of building ./cmd/kim")
+	fs.BoolVar(&o.Keep, "keep", false, "keep the temporary directory (databases, server logs)")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "instead of the benchmark: run kim in-process on a seeded database, load "+
+		"-profile-path at the highest -c for -duration and write a CPU profile to this file")
+	fs.StringVar(&o.ProfilePath, "profile-path", "/start", "page to profile with -cpuprofile")
+	fs.StringVar(&o.ProfileUser, "profile-user", "admin@solingen.example", "demo account to log in as for -cpuprofile (empty: none)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if len(o.DBs) == 0 {
+		o.DBs = []string{"sqlite"}
+	}
+	for _, d := range o.DBs {
+		if d != "sqlite" && !isPostgres(d) {
+			return o, fmt.Errorf("-db %q: want sqlite or a postgres:// URL", d)
+		}
+	}
+	for _, s := range strings.Split(*conc, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return o, fmt.Errorf("-c: %q is not a positive number", s)
+		}
+		o.Conc = append(o.Conc, n)
+	}
+	if o.Duration <= 0 || o.Warmup < 0 || o.Starts < 1 || o.Tenants < 1 || o.Clients < 0 || o.Hashes < 1 || o.Logins < 1 ||
+		o.Parallel < 1 || o.Rounds < 1 {
+		return o, errors.New("durations, counts and sizes must be positive")
+	}
+	return o, nil
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	var code int
+	if len(os.Args) == 3 && os.Args[1] == bareFlag {
+		code = serveBare(ctx, os.Args[2])
+	} else {
+		code = run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	}
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "kimbench:", err)
+		return 2
+	}
+	b := &bench{opt: o, log: stderr, sup: newSupervisor()}
+	if o.CPUProfile != "" {
+		if err := b.profile(ctx, o.CPUProfile, o.ProfilePath, o.ProfileUser); err != nil {
+			fmt.Fprintln(stderr, "kimbench:", err)
+			return 1
+		}
+		return 0
+	}
+	rep, err := b.run(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("interrupted (%w)", err)
+		}
+		fmt.Fprintln(stderr, "kimbench:", err)
+		return 1
+	}
+	doc := rep.markdown()
+	if o.Write != "" {
+		if err := os.MkdirAll(filepath.Dir(o.Write), 0o755); err != nil {
+			fmt.Fprintln(stderr, "kimbench:", err)
+			return 1
+		}
+		if err := os.WriteFile(o.Write, []byte(doc), 0o644); err != nil {
+			fmt.Fprintln(stderr, "kimbench:", err)
+			return 1
+		}
+		fmt.Fprintln(stderr, "kimbench: wrote", o.Write)
+	}
+	fmt.Fprint(stdout, doc)
+	return 0
+}
+
+// bench holds one run.
+type bench struct {
+	opt    options
+	log    io.Writer
+	sup    *supervisor
+	tmp    string
+	kim    string // kim binary
+	self   string // this binary (for the bare server)
+	root   string // module root
+	logIdx int
+}
+
+func (b *bench) logf(format string, a ...any) {
+	fmt.Fprintf(b.log, "%s  "+format+"\n", append([]any{time.Now().Format("15:04:05")}, a...)...)
+}
+
+func (b *bench) run(ctx context.Context) (rep *report, err error) {
+	started := time.Now()
+	b.tmp, err = os.MkdirTemp(b.opt.Dir, "kimbench-")
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		b.sup.stopAll()
+		if b.opt.Keep {
+			b.logf("kept %s", b.tmp)
+		} else {
+			os.RemoveAll(b.tmp)
+		}
+	}()
+	rep = &report{Opt: b.opt, Started: started, Machine: machineInfo(), LoadBefore: loadavg()}
+	b.logf("load average %s; work directory %s (%s)", rep.LoadBefore, b.tmp, fsType(b.tmp))
+	rep.Machine.TmpFS = fsType(b.tmp)
+
+	if b.self, err = os.Executable(); err != nil {
+		return nil, err
+	}
+	if err := b.buildKim(ctx); err != nil {
+		return nil, err
+	}
+	rep.Hash, err = b.hashCost(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, dsn := range b.opt.DBs {
+		e, err := b.engine(ctx, dsn)
+		if err != nil {
+			return nil, err
+		}
+		rep.Engines = append(rep.Engines, e)
+	}
+	rep.LoadAfter = loadavg()
+	rep.Total = time.Since(started)
+	b.logf("done in %s; load average %s", rep.Total.Round(time.Second), rep.LoadAfter)
+	return rep, nil
+}
