@@ -3,7 +3,6 @@ package accounts
 import (
 	"context"
 	"embed"
-	"io/fs"
 	"net/http"
 
 	"kim/internal/platform/access"
@@ -11,20 +10,11 @@ import (
 	"kim/internal/platform/web"
 )
 
-//go:embed templates/*.html
-var templateFS embed.FS
+//go:embed templates/*.html locales/*.toml
+var assets embed.FS
 
-//go:embed locales/*.toml
-var localeFS embed.FS
-
-// Templates returns the room's page templates.
-func Templates() web.TemplateSet {
-	sub, _ := fs.Sub(templateFS, "templates")
-	return web.TemplateSet{Name: "accounts", FS: sub}
-}
-
-// Locales returns the room's messages.
-func Locales() fs.FS { sub, _ := fs.Sub(localeFS, "locales"); return sub }
+// Assets returns the room's page templates and messages.
+func Assets() web.Assets { return web.RoomAssets("accounts", assets) }
 
 // DemoLogin is one account shown on the login page in demo mode.
 type DemoLogin struct {
@@ -89,8 +79,8 @@ func (h *HTTP) Routes(rt *web.Router) {
 	rt.Handle("GET /verwaltung/benutzer/{id}/aktivierung", web.Staff, h.userConfirmActivation)
 	rt.Handle("POST /verwaltung/benutzer/{id}/aktivierung", web.Staff, h.userActivation)
 	rt.Handle("GET /verwaltung/benutzer/{id}/zweiter-faktor", web.Staff, h.userConfirmMFAReset)
-	rt.Handle("POST /verwaltung/benutzer/{id}/zweiter-faktor", web.Staff, h.userMFAReset)
-	rt.Handle("POST /verwaltung/benutzer/{id}/sitzungen", web.Staff, h.userEndSessions)
+	rt.Handle("POST /verwaltung/benutzer/{id}/zweiter-faktor", web.Staff, h.userAction(h.S.ResetSecondFactor, "accounts.user.mfa_reset_done"))
+	rt.Handle("POST /verwaltung/benutzer/{id}/sitzungen", web.Staff, h.userAction(h.S.EndUserSessions, "accounts.user.sessions_ended"))
 	rt.Handle("POST /plattform/mandanten/{id}/administration", web.Staff, h.tenantAdminCreate)
 
 	rt.Handle("GET /api/v1/me", web.Token, h.apiMe)

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -257,30 +258,21 @@ func (h *HTTP) userConfirmMFAReset(w http.ResponseWriter, r *http.Request) {
 		"accounts.user.mfa_reset_button", "zweiter-faktor")
 }
 
-func (h *HTTP) userMFAReset(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.manage(w, r)
-	if !ok {
-		return
+// userAction runs an administrator's action on the account named by the path and returns to
+// the account page with a message.
+func (h *HTTP) userAction(act func(context.Context, access.Actor, string) error, flash string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		actor, ok := h.manage(w, r)
+		if !ok {
+			return
+		}
+		id := r.PathValue("id")
+		if err := act(r.Context(), actor, id); err != nil {
+			h.R.Fail(w, r, err)
+			return
+		}
+		web.Redirect(w, r, "/verwaltung/benutzer/"+id, flash)
 	}
-	id := r.PathValue("id")
-	if err := h.S.ResetSecondFactor(r.Context(), actor, id); err != nil {
-		h.R.Fail(w, r, err)
-		return
-	}
-	web.Redirect(w, r, "/verwaltung/benutzer/"+id, "accounts.user.mfa_reset_done")
-}
-
-func (h *HTTP) userEndSessions(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.manage(w, r)
-	if !ok {
-		return
-	}
-	id := r.PathValue("id")
-	if err := h.S.EndUserSessions(r.Context(), actor, id); err != nil {
-		h.R.Fail(w, r, err)
-		return
-	}
-	web.Redirect(w, r, "/verwaltung/benutzer/"+id, "accounts.user.sessions_ended")
 }
 
 func (h *HTTP) tenantAdminCreate(w http.ResponseWriter, r *http.Request) {

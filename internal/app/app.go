@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -110,11 +111,18 @@ func Wire(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Accounts = &accounts.Service{DB: d, Audit: a.Audit, Hasher: a.Hasher, Keys: keys, Dir: dirAdapter{a.Dir}, Cfg: acfg, Log: log}
 	a.Privacy = &privacy.Service{DB: d, Audit: a.Audit}
 
-	cat, err := i18n.New(web.Locales(), directory.Locales(), accounts.Locales(), privacy.Locales(), Locales())
+	rooms := []web.Assets{directory.Assets(), accounts.Assets(), privacy.Assets(), Assets()}
+	locales := []fs.FS{web.Locales()}
+	var sets []web.TemplateSet
+	for _, r := range rooms {
+		locales = append(locales, r.Locales)
+		sets = append(sets, r.Templates)
+	}
+	cat, err := i18n.New(locales...)
 	if err != nil {
 		return nil, err
 	}
-	a.Renderer, err = web.NewRenderer(cat, navigation, cfg.Demo, log, Templates(), directory.Templates(), accounts.Templates(), privacy.Templates())
+	a.Renderer, err = web.NewRenderer(cat, navigation, cfg.Demo, log, sets...)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"embed"
-	"io/fs"
 	"net/http"
 	"time"
 
@@ -18,23 +17,14 @@ import (
 	"kim/internal/privacy"
 )
 
-//go:embed templates/*.html
-var templateFS embed.FS
-
-//go:embed locales/*.toml
-var localeFS embed.FS
+//go:embed templates/*.html locales/*.toml
+var assets embed.FS
 
 //go:embed openapi.json
 var openAPI []byte
 
-// Templates returns the app's own pages (start pages, public information pages).
-func Templates() web.TemplateSet {
-	sub, _ := fs.Sub(templateFS, "templates")
-	return web.TemplateSet{Name: "app", FS: sub}
-}
-
-// Locales returns the app's messages.
-func Locales() fs.FS { sub, _ := fs.Sub(localeFS, "locales"); return sub }
+// Assets returns the room's page templates and messages.
+func Assets() web.Assets { return web.RoomAssets("app", assets) }
 
 // navigation is the main menu; each role sees the entries its permissions allow.
 var navigation = []web.NavEntry{

@@ -1,8 +1,8 @@
 package directory
 
 import (
+	"context"
 	"embed"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,20 +11,11 @@ import (
 	"kim/internal/platform/web"
 )
 
-//go:embed templates/*.html
-var templateFS embed.FS
+//go:embed templates/*.html locales/*.toml
+var assets embed.FS
 
-//go:embed locales/*.toml
-var localeFS embed.FS
-
-// Templates returns the room's page templates.
-func Templates() web.TemplateSet {
-	sub, _ := fs.Sub(templateFS, "templates")
-	return web.TemplateSet{Name: "directory", FS: sub}
-}
-
-// Locales returns the room's messages.
-func Locales() fs.FS { sub, _ := fs.Sub(localeFS, "locales"); return sub }
+// Assets returns the room's page templates and messages.
+func Assets() web.Assets { return web.RoomAssets("directory", assets) }
 
 // HTTP serves the administration pages and API of the directory.
 type HTTP struct {
@@ -41,28 +32,42 @@ func (h *HTTP) Routes(rt *web.Router) {
 	rt.Handle("POST /verwaltung/organisationen", web.Staff, h.orgCreate)
 	rt.Handle("GET /verwaltung/organisationen/{id}", web.Staff, h.orgEdit)
 	rt.Handle("POST /verwaltung/organisationen/{id}", web.Staff, h.orgUpdate)
-	rt.Handle("GET /verwaltung/organisationen/{id}/loeschen", web.Staff, h.orgConfirmDelete)
-	rt.Handle("POST /verwaltung/organisationen/{id}/loeschen", web.Staff, h.orgDelete)
+	rt.Handle("GET /verwaltung/organisationen/{id}/loeschen", web.Staff, confirmDelete(h, access.KindOrganisation, h.S.GetOrganisation,
+		"directory.org.delete_title", func(o *Organisation) web.Confirm {
+			return web.Confirm{Question: "directory.org.delete_question", Name: o.Name, Consequence: "directory.org.delete_consequence",
+				Cancel: "/verwaltung/organisationen/" + o.ID}
+		}))
+	rt.Handle("POST /verwaltung/organisationen/{id}/loeschen", web.Staff, h.remove(access.KindOrganisation, h.S.DeleteOrganisation, "/verwaltung/organisationen", "directory.org.deleted"))
 
 	rt.Handle("GET /verwaltung/standorte", web.Staff, h.locList)
 	rt.Handle("GET /verwaltung/standorte/neu", web.Staff, h.locNew)
 	rt.Handle("POST /verwaltung/standorte", web.Staff, h.locCreate)
 	rt.Handle("GET /verwaltung/standorte/{id}", web.Staff, h.locEdit)
 	rt.Handle("POST /verwaltung/standorte/{id}", web.Staff, h.locUpdate)
-	rt.Handle("GET /verwaltung/standorte/{id}/loeschen", web.Staff, h.locConfirmDelete)
-	rt.Handle("POST /verwaltung/standorte/{id}/loeschen", web.Staff, h.locDelete)
+	rt.Handle("GET /verwaltung/standorte/{id}/loeschen", web.Staff, confirmDelete(h, access.KindLocation, h.S.GetLocation,
+		"directory.loc.delete_title", func(l *Location) web.Confirm {
+			return web.Confirm{Question: "directory.loc.delete_question", Name: l.Name, Cancel: "/verwaltung/standorte/" + l.ID}
+		}))
+	rt.Handle("POST /verwaltung/standorte/{id}/loeschen", web.Staff, h.remove(access.KindLocation, h.S.DeleteLocation, "/verwaltung/standorte", "directory.loc.deleted"))
 
 	rt.Handle("GET /verwaltung/bezirke", web.Staff, h.districtList)
 	rt.Handle("GET /verwaltung/bezirke/neu", web.Staff, h.districtNew)
 	rt.Handle("POST /verwaltung/bezirke", web.Staff, h.districtCreate)
 	rt.Handle("GET /verwaltung/bezirke/{id}", web.Staff, h.districtEdit)
 	rt.Handle("POST /verwaltung/bezirke/{id}", web.Staff, h.districtUpdate)
-	rt.Handle("GET /verwaltung/bezirke/{id}/loeschen", web.Staff, h.districtConfirmDelete)
-	rt.Handle("POST /verwaltung/bezirke/{id}/loeschen", web.Staff, h.districtDelete)
+	rt.Handle("GET /verwaltung/bezirke/{id}/loeschen", web.Staff, confirmDelete(h, access.KindDistrict, h.S.GetDistrict,
+		"directory.district.delete_title", func(d *District) web.Confirm {
+			return web.Confirm{Question: "directory.district.delete_question", Name: d.Name,
+				Consequence: "directory.district.delete_consequence", Cancel: "/verwaltung/bezirke/" + d.ID}
+		}))
+	rt.Handle("POST /verwaltung/bezirke/{id}/loeschen", web.Staff, h.remove(access.KindDistrict, h.S.DeleteDistrict, "/verwaltung/bezirke", "directory.district.deleted"))
 	rt.Handle("POST /verwaltung/bezirke/{id}/quartiere", web.Staff, h.quarterCreate)
 	rt.Handle("GET /verwaltung/quartiere/{id}", web.Staff, h.quarterEdit)
 	rt.Handle("POST /verwaltung/quartiere/{id}", web.Staff, h.quarterUpdate)
-	rt.Handle("GET /verwaltung/quartiere/{id}/loeschen", web.Staff, h.quarterConfirmDelete)
+	rt.Handle("GET /verwaltung/quartiere/{id}/loeschen", web.Staff, confirmDelete(h, access.KindDistrict, h.S.GetQuarter,
+		"directory.quarter.delete_title", func(q *Quarter) web.Confirm {
+			return web.Confirm{Question: "directory.quarter.delete_question", Name: q.Name, Cancel: "/verwaltung/bezirke/" + q.DistrictID}
+		}))
 	rt.Handle("POST /verwaltung/quartiere/{id}/loeschen", web.Staff, h.quarterDelete)
 
 	rt.Handle("GET /plattform/mandanten", web.Staff, h.tenantList)
@@ -91,6 +96,51 @@ func (h *HTTP) parse(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	return true
+}
+
+// load passes the administration guard for kind and loads the record named by the path; it
+// answers the request itself when either fails.
+func load[T any](h *HTTP, w http.ResponseWriter, r *http.Request, k access.Kind,
+	get func(context.Context, access.Actor, string) (T, error)) (access.Actor, T, bool) {
+	var zero T
+	actor, ok := h.manage(w, r, k)
+	if !ok {
+		return actor, zero, false
+	}
+	v, err := get(r.Context(), actor, r.PathValue("id"))
+	if err != nil {
+		h.R.Fail(w, r, err)
+		return actor, zero, false
+	}
+	return actor, v, true
+}
+
+// confirmDelete shows the confirmation page before a deletion.
+func confirmDelete[T any](h *HTTP, k access.Kind, get func(context.Context, access.Actor, string) (T, error),
+	title string, confirm func(T) web.Confirm) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if _, v, ok := load(h, w, r, k, get); ok {
+			c := confirm(v)
+			c.Confirm = "directory.delete"
+			c.Action = r.URL.Path
+			h.R.RenderConfirm(w, r, title, c)
+		}
+	}
+}
+
+// remove deletes the record named by the path and returns to the list with a message.
+func (h *HTTP) remove(k access.Kind, del func(context.Context, access.Actor, string) error, to, flash string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		actor, ok := h.manage(w, r, k)
+		if !ok {
+			return
+		}
+		if err := del(r.Context(), actor, r.PathValue("id")); err != nil {
+			h.R.Fail(w, r, err)
+			return
+		}
+		web.Redirect(w, r, to, flash)
+	}
 }
 
 func checked(r *http.Request, field string) bool {
@@ -237,13 +287,8 @@ func orgValues(o *Organisation) url.Values {
 }
 
 func (h *HTTP) orgEdit(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.manage(w, r, access.KindOrganisation)
+	_, o, ok := load(h, w, r, access.KindOrganisation, h.S.GetOrganisation)
 	if !ok {
-		return
-	}
-	o, err := h.S.GetOrganisation(r.Context(), actor, r.PathValue("id"))
-	if err != nil {
-		h.R.Fail(w, r, err)
 		return
 	}
 	h.R.Render(w, r, http.StatusOK, "directory/organisation_form", web.View{Title: "directory.org.edit_title", TitleArgs: []any{"Name", o.Name},
@@ -267,31 +312,4 @@ func (h *HTTP) orgUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.Redirect(w, r, "/verwaltung/organisationen/"+o.ID, "form.saved")
-}
-
-func (h *HTTP) orgConfirmDelete(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.manage(w, r, access.KindOrganisation)
-	if !ok {
-		return
-	}
-	o, err := h.S.GetOrganisation(r.Context(), actor, r.PathValue("id"))
-	if err != nil {
-		h.R.Fail(w, r, err)
-		return
-	}
-	h.R.RenderConfirm(w, r, "directory.org.delete_title", web.Confirm{Question: "directory.org.delete_question", Name: o.Name,
-		Consequence: "directory.org.delete_consequence", Confirm: "directory.delete", Action: "/verwaltung/organisationen/" + o.ID + "/loeschen",
-		Cancel: "/verwaltung/organisationen/" + o.ID})
-}
-
-func (h *HTTP) orgDelete(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.manage(w, r, access.KindOrganisation)
-	if !ok {
-		return
-	}
-	if err := h.S.DeleteOrganisation(r.Context(), actor, r.PathValue("id")); err != nil {
-		h.R.Fail(w, r, err)
-		return
-	}
-	web.Redirect(w, r, "/verwaltung/organisationen", "directory.org.deleted")
 }

@@ -156,13 +156,8 @@ func locValues(l *Location) url.Values {
 }
 
 func (h *HTTP) locEdit(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.manage(w, r, access.KindLocation)
+	actor, l, ok := load(h, w, r, access.KindLocation, h.S.GetLocation)
 	if !ok {
-		return
-	}
-	l, err := h.S.GetLocation(r.Context(), actor, r.PathValue("id"))
-	if err != nil {
-		h.R.Fail(w, r, err)
 		return
 	}
 	if view, ok := h.locFormView(w, r, actor, "directory.loc.edit_title", []any{"Name", l.Name}, l, locValues(l)); ok {
@@ -188,32 +183,6 @@ func (h *HTTP) locUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.Redirect(w, r, "/verwaltung/standorte/"+l.ID, "form.saved")
-}
-
-func (h *HTTP) locConfirmDelete(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.manage(w, r, access.KindLocation)
-	if !ok {
-		return
-	}
-	l, err := h.S.GetLocation(r.Context(), actor, r.PathValue("id"))
-	if err != nil {
-		h.R.Fail(w, r, err)
-		return
-	}
-	h.R.RenderConfirm(w, r, "directory.loc.delete_title", web.Confirm{Question: "directory.loc.delete_question", Name: l.Name,
-		Confirm: "directory.delete", Action: "/verwaltung/standorte/" + l.ID + "/loeschen", Cancel: "/verwaltung/standorte/" + l.ID})
-}
-
-func (h *HTTP) locDelete(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.manage(w, r, access.KindLocation)
-	if !ok {
-		return
-	}
-	if err := h.S.DeleteLocation(r.Context(), actor, r.PathValue("id")); err != nil {
-		h.R.Fail(w, r, err)
-		return
-	}
-	web.Redirect(w, r, "/verwaltung/standorte", "directory.loc.deleted")
 }
 
 // --- districts and quarters ---
@@ -282,13 +251,8 @@ func (h *HTTP) renderDistrict(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (h *HTTP) districtEdit(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.manage(w, r, access.KindDistrict)
+	_, d, ok := load(h, w, r, access.KindDistrict, h.S.GetDistrict)
 	if !ok {
-		return
-	}
-	d, err := h.S.GetDistrict(r.Context(), actor, r.PathValue("id"))
-	if err != nil {
-		h.R.Fail(w, r, err)
 		return
 	}
 	h.renderDistrict(w, r, http.StatusOK, d, districtForm(url.Values{"name": {d.Name}, "code": {d.Code}, "version": {strconv.Itoa(d.Version)}}), nil)
@@ -317,33 +281,6 @@ func (h *HTTP) districtUpdate(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, "/verwaltung/bezirke/"+d.ID, "form.saved")
 }
 
-func (h *HTTP) districtConfirmDelete(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.manage(w, r, access.KindDistrict)
-	if !ok {
-		return
-	}
-	d, err := h.S.GetDistrict(r.Context(), actor, r.PathValue("id"))
-	if err != nil {
-		h.R.Fail(w, r, err)
-		return
-	}
-	h.R.RenderConfirm(w, r, "directory.district.delete_title", web.Confirm{Question: "directory.district.delete_question", Name: d.Name,
-		Consequence: "directory.district.delete_consequence", Confirm: "directory.delete",
-		Action: "/verwaltung/bezirke/" + d.ID + "/loeschen", Cancel: "/verwaltung/bezirke/" + d.ID})
-}
-
-func (h *HTTP) districtDelete(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.manage(w, r, access.KindDistrict)
-	if !ok {
-		return
-	}
-	if err := h.S.DeleteDistrict(r.Context(), actor, r.PathValue("id")); err != nil {
-		h.R.Fail(w, r, err)
-		return
-	}
-	web.Redirect(w, r, "/verwaltung/bezirke", "directory.district.deleted")
-}
-
 func (h *HTTP) quarterCreate(w http.ResponseWriter, r *http.Request) {
 	actor, ok := h.manage(w, r, access.KindDistrict)
 	if !ok || !h.parse(w, r) {
@@ -370,13 +307,8 @@ func (h *HTTP) quarterCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *HTTP) quarterEdit(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.manage(w, r, access.KindDistrict)
+	_, q, ok := load(h, w, r, access.KindDistrict, h.S.GetQuarter)
 	if !ok {
-		return
-	}
-	q, err := h.S.GetQuarter(r.Context(), actor, r.PathValue("id"))
-	if err != nil {
-		h.R.Fail(w, r, err)
 		return
 	}
 	f := web.NewForm(url.Values{"name": {q.Name}, "version": {strconv.Itoa(q.Version)}})
@@ -400,20 +332,6 @@ func (h *HTTP) quarterUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.Redirect(w, r, "/verwaltung/bezirke/"+q.DistrictID, "form.saved")
-}
-
-func (h *HTTP) quarterConfirmDelete(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.manage(w, r, access.KindDistrict)
-	if !ok {
-		return
-	}
-	q, err := h.S.GetQuarter(r.Context(), actor, r.PathValue("id"))
-	if err != nil {
-		h.R.Fail(w, r, err)
-		return
-	}
-	h.R.RenderConfirm(w, r, "directory.quarter.delete_title", web.Confirm{Question: "directory.quarter.delete_question", Name: q.Name,
-		Confirm: "directory.delete", Action: "/verwaltung/quartiere/" + q.ID + "/loeschen", Cancel: "/verwaltung/bezirke/" + q.DistrictID})
 }
 
 func (h *HTTP) quarterDelete(w http.ResponseWriter, r *http.Request) {

@@ -102,13 +102,8 @@ func (h *HTTP) RenderTenant(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (h *HTTP) tenantEdit(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.manage(w, r, access.KindTenant)
+	actor, t, ok := load(h, w, r, access.KindTenant, h.S.GetTenant)
 	if !ok {
-		return
-	}
-	t, err := h.S.GetTenant(r.Context(), actor, r.PathValue("id"))
-	if err != nil {
-		h.R.Fail(w, r, err)
 		return
 	}
 	h.RenderTenant(w, r, http.StatusOK, actor, t, nil, nil)

@@ -40,11 +40,8 @@ func (s *Service) AllDistricts(ctx context.Context, actor access.Actor) ([]Distr
 
 // GetDistrict returns one district with its quarters.
 func (s *Service) GetDistrict(ctx context.Context, actor access.Actor, id string) (*District, error) {
-	if err := access.Check(actor, access.KindDistrict, access.View); err != nil {
+	if err := guard(actor, access.KindDistrict, access.View, id, 0); err != nil {
 		return nil, err
-	}
-	if !ids.Valid(id) {
-		return nil, errs.ErrNotFound
 	}
 	var d *District
 	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
@@ -86,14 +83,8 @@ func (s *Service) CreateDistrict(ctx context.Context, actor access.Actor, in Dis
 
 // UpdateDistrict renames a district.
 func (s *Service) UpdateDistrict(ctx context.Context, actor access.Actor, id string, in DistrictInput) (*District, error) {
-	if err := access.Check(actor, access.KindDistrict, access.Update); err != nil {
+	if err := guard(actor, access.KindDistrict, access.Update, id, in.Version); err != nil {
 		return nil, err
-	}
-	if !ids.Valid(id) {
-		return nil, errs.ErrNotFound
-	}
-	if !db.ValidVersion(in.Version) {
-		return nil, errs.E(errs.Conflict, "error.conflict")
 	}
 	var d *District
 	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {
@@ -103,15 +94,9 @@ func (s *Service) UpdateDistrict(ctx context.Context, actor access.Actor, id str
 		if err := in.Validate(); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, "UPDATE districts SET name = $1, code = $2, updated_at = $3, version = version + 1 WHERE tenant_id = $4 AND id = $5 AND ($6 = 0 OR version = $6)",
-			in.Name, in.Code, tx.Now, actor.TenantID, id, in.Version)
-		if err != nil {
-			return uniqueAsField(err, "name")
-		}
-		if err := oneRow(res); err != nil {
-			return err
-		}
-		if err := s.log(ctx, tx, actor, "district.update", "district", id); err != nil {
+		if err := s.updateRow(ctx, tx, actor, "district.update", "district", id,
+			"UPDATE districts SET name = $1, code = $2, updated_at = $3, version = version + 1 WHERE tenant_id = $4 AND id = $5 AND ($6 = 0 OR version = $6)",
+			in.Name, in.Code, tx.Now, actor.TenantID, id, in.Version); err != nil {
 			return err
 		}
 		d, err = getDistrict(ctx, tx, actor.TenantID, id)
@@ -122,11 +107,8 @@ func (s *Service) UpdateDistrict(ctx context.Context, actor access.Actor, id str
 
 // DeleteDistrict removes a district without quarters that no location uses.
 func (s *Service) DeleteDistrict(ctx context.Context, actor access.Actor, id string) error {
-	if err := access.Check(actor, access.KindDistrict, access.Delete); err != nil {
+	if err := guard(actor, access.KindDistrict, access.Delete, id, 0); err != nil {
 		return err
-	}
-	if !ids.Valid(id) {
-		return errs.ErrNotFound
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {
 		d, err := getDistrict(ctx, tx, actor.TenantID, id)
@@ -145,11 +127,8 @@ func (s *Service) DeleteDistrict(ctx context.Context, actor access.Actor, id str
 
 // AddQuarter adds a quarter to a district.
 func (s *Service) AddQuarter(ctx context.Context, actor access.Actor, districtID string, in QuarterInput) (*Quarter, error) {
-	if err := access.Check(actor, access.KindDistrict, access.Update); err != nil {
+	if err := guard(actor, access.KindDistrict, access.Update, districtID, 0); err != nil {
 		return nil, err
-	}
-	if !ids.Valid(districtID) {
-		return nil, errs.ErrNotFound
 	}
 	var q *Quarter
 	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {
@@ -176,11 +155,8 @@ func (s *Service) AddQuarter(ctx context.Context, actor access.Actor, districtID
 
 // GetQuarter returns a quarter.
 func (s *Service) GetQuarter(ctx context.Context, actor access.Actor, id string) (*Quarter, error) {
-	if err := access.Check(actor, access.KindDistrict, access.View); err != nil {
+	if err := guard(actor, access.KindDistrict, access.View, id, 0); err != nil {
 		return nil, err
-	}
-	if !ids.Valid(id) {
-		return nil, errs.ErrNotFound
 	}
 	var q *Quarter
 	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
@@ -192,14 +168,8 @@ func (s *Service) GetQuarter(ctx context.Context, actor access.Actor, id string)
 
 // RenameQuarter changes a quarter's name.
 func (s *Service) RenameQuarter(ctx context.Context, actor access.Actor, id string, in QuarterInput) (*Quarter, error) {
-	if err := access.Check(actor, access.KindDistrict, access.Update); err != nil {
+	if err := guard(actor, access.KindDistrict, access.Update, id, in.Version); err != nil {
 		return nil, err
-	}
-	if !ids.Valid(id) {
-		return nil, errs.ErrNotFound
-	}
-	if !db.ValidVersion(in.Version) {
-		return nil, errs.E(errs.Conflict, "error.conflict")
 	}
 	var q *Quarter
 	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {
@@ -209,15 +179,9 @@ func (s *Service) RenameQuarter(ctx context.Context, actor access.Actor, id stri
 		if err := in.Validate(); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, "UPDATE quarters SET name = $1, updated_at = $2, version = version + 1 WHERE tenant_id = $3 AND id = $4 AND ($5 = 0 OR version = $5)",
-			in.Name, tx.Now, actor.TenantID, id, in.Version)
-		if err != nil {
-			return uniqueAsField(err, "name")
-		}
-		if err := oneRow(res); err != nil {
-			return err
-		}
-		if err := s.log(ctx, tx, actor, "quarter.update", "quarter", id); err != nil {
+		if err := s.updateRow(ctx, tx, actor, "quarter.update", "quarter", id,
+			"UPDATE quarters SET name = $1, updated_at = $2, version = version + 1 WHERE tenant_id = $3 AND id = $4 AND ($5 = 0 OR version = $5)",
+			in.Name, tx.Now, actor.TenantID, id, in.Version); err != nil {
 			return err
 		}
 		q, err = getQuarter(ctx, tx, actor.TenantID, id)
@@ -228,11 +192,8 @@ func (s *Service) RenameQuarter(ctx context.Context, actor access.Actor, id stri
 
 // DeleteQuarter removes a quarter that no location uses.
 func (s *Service) DeleteQuarter(ctx context.Context, actor access.Actor, id string) error {
-	if err := access.Check(actor, access.KindDistrict, access.Delete); err != nil {
+	if err := guard(actor, access.KindDistrict, access.Delete, id, 0); err != nil {
 		return err
-	}
-	if !ids.Valid(id) {
-		return errs.ErrNotFound
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {
 		if err := deleteRow(ctx, tx, "quarters", actor.TenantID, id); err != nil {
@@ -266,11 +227,8 @@ func (s *Service) ListLocations(ctx context.Context, actor access.Actor, q web.L
 
 // GetLocation returns one location.
 func (s *Service) GetLocation(ctx context.Context, actor access.Actor, id string) (*Location, error) {
-	if err := access.Check(actor, access.KindLocation, access.View); err != nil {
+	if err := guard(actor, access.KindLocation, access.View, id, 0); err != nil {
 		return nil, err
-	}
-	if !ids.Valid(id) {
-		return nil, errs.ErrNotFound
 	}
 	var l *Location
 	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
@@ -363,14 +321,8 @@ func (s *Service) CreateLocation(ctx context.Context, actor access.Actor, in Loc
 
 // UpdateLocation changes a location.
 func (s *Service) UpdateLocation(ctx context.Context, actor access.Actor, id string, in LocationInput) (*Location, error) {
-	if err := access.Check(actor, access.KindLocation, access.Update); err != nil {
+	if err := guard(actor, access.KindLocation, access.Update, id, in.Version); err != nil {
 		return nil, err
-	}
-	if !ids.Valid(id) {
-		return nil, errs.ErrNotFound
-	}
-	if !db.ValidVersion(in.Version) {
-		return nil, errs.E(errs.Conflict, "error.conflict")
 	}
 	var l *Location
 	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {
@@ -402,11 +354,8 @@ func (s *Service) UpdateLocation(ctx context.Context, actor access.Actor, id str
 
 // DeleteLocation removes a location.
 func (s *Service) DeleteLocation(ctx context.Context, actor access.Actor, id string) error {
-	if err := access.Check(actor, access.KindLocation, access.Delete); err != nil {
+	if err := guard(actor, access.KindLocation, access.Delete, id, 0); err != nil {
 		return err
-	}
-	if !ids.Valid(id) {
-		return errs.ErrNotFound
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {
 		l, err := getLocation(ctx, tx, actor.TenantID, id)

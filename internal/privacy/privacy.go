@@ -6,7 +6,6 @@ package privacy
 import (
 	"context"
 	"embed"
-	"io/fs"
 	"net/http"
 	"strconv"
 	"strings"
@@ -20,20 +19,11 @@ import (
 	"kim/internal/platform/web"
 )
 
-//go:embed templates/*.html
-var templateFS embed.FS
+//go:embed templates/*.html locales/*.toml
+var assets embed.FS
 
-//go:embed locales/*.toml
-var localeFS embed.FS
-
-// Templates returns the room's page templates.
-func Templates() web.TemplateSet {
-	sub, _ := fs.Sub(templateFS, "templates")
-	return web.TemplateSet{Name: "privacy", FS: sub}
-}
-
-// Locales returns the room's messages.
-func Locales() fs.FS { sub, _ := fs.Sub(localeFS, "locales"); return sub }
+// Assets returns the room's page templates and messages.
+func Assets() web.Assets { return web.RoomAssets("privacy", assets) }
 
 // Service holds the use cases of the room.
 type Service struct {

@@ -312,3 +312,14 @@ func containsString(list []string, s string) bool {
 	}
 	return false
 }
+
+// Assets are a room's page templates (templates/*.html) and messages (locales/*.toml).
+type Assets struct {
+	Templates TemplateSet
+	Locales   fs.FS
+}
+
+// RoomAssets splits a room's embedded files into its template set and its catalogue folder.
+func RoomAssets(name string, files fs.FS) Assets {
+	return Assets{Templates: TemplateSet{Name: name, FS: mustSub(files, "templates")}, Locales: mustSub(files, "locales")}
+}
