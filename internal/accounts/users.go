@@ -290,3 +290,17 @@ func (s *Service) adminAction(ctx context.Context, actor access.Actor, id, actio
 	})
 	return a, err
 }
+
+// UserCounts returns how many accounts the actor may list and how many of them still await
+// activation (for start pages), in one query.
+func (s *Service) UserCounts(ctx context.Context, actor access.Actor) (total, pending int, err error) {
+	if err := access.Check(actor, access.KindUser, access.List); err != nil {
+		return 0, 0, err
+	}
+	scope := access.Scope(actor, access.KindUser, access.List, "u", 1)
+	err = s.DB.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(CASE WHEN u.disabled_at IS NULL AND u.password_hash IS NULL THEN 1 ELSE 0 END), 0)
+			FROM users u WHERE `+scope.SQL, scope.Args...).Scan(&total, &pending)
+	})
+	return total, pending, err
+}

@@ -49,3 +49,28 @@ func TestEveryRoleLogsInAndSeesItsNavigation(t *testing.T) {
 		})
 	}
 }
+
+func TestStartPageFiguresCountTheOwnTenantOnly(t *testing.T) {
+	for _, e := range apptest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			env := apptest.New(t, e, apptest.Options{})
+			env.Seed()
+			c := env.Client()
+			c.Login(access.TenantAdmin)
+			got := map[string]string{}
+			c.Get("/start").Doc(t).Find("#kennzahlen ~ ul li a").Each(func(_ int, s *goquery.Selection) {
+				href, _ := s.Attr("href")
+				got[href] = s.Find(".figure").Text()
+			})
+			// Tenant alpha: organisations A1 and A2, one location each, one district, ten
+			// accounts (one per role, a colleague in A1, a member of A2), none awaiting activation.
+			want := map[string]string{"/verwaltung/organisationen": "2", "/verwaltung/standorte": "2", "/verwaltung/bezirke": "1",
+				"/verwaltung/benutzer": "10", "/verwaltung/benutzer?status=pending": "0"}
+			for k, v := range want {
+				if got[k] != v {
+					t.Errorf("figure %s = %q, want %q (all: %v)", k, got[k], v, got)
+				}
+			}
+		})
+	}
+}

@@ -69,22 +69,18 @@ func (a *App) start(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	count := web.ListQuery{Page: 1, Size: 1}
 	if access.Allowed(actor, access.KindOrganisation, access.Manage) {
-		_, orgs, err1 := a.Dir.ListOrganisations(ctx, actor, count, directory.OrgFilter{})
-		_, locs, err2 := a.Dir.ListLocations(ctx, actor, count, directory.LocationFilter{})
-		_, dists, err3 := a.Dir.ListDistricts(ctx, actor, count)
-		if err := firstErr(err1, err2, err3); err != nil {
+		c, err := a.Dir.Counts(ctx, actor)
+		if err != nil {
 			a.Renderer.Fail(w, r, err)
 			return
 		}
-		d.Figures = append(d.Figures, figure{"nav.organisations", orgs, "/verwaltung/organisationen"},
-			figure{"nav.locations", locs, "/verwaltung/standorte"}, figure{"nav.districts", dists, "/verwaltung/bezirke"})
+		d.Figures = append(d.Figures, figure{"nav.organisations", c.Organisations, "/verwaltung/organisationen"},
+			figure{"nav.locations", c.Locations, "/verwaltung/standorte"}, figure{"nav.districts", c.Districts, "/verwaltung/bezirke"})
 	}
 	if access.Allowed(actor, access.KindUser, access.Manage) {
-		_, users, err1 := a.Accounts.ListUsers(ctx, actor, count, accounts.UserFilter{})
-		_, pending, err2 := a.Accounts.ListUsers(ctx, actor, count, accounts.UserFilter{Status: "pending"})
-		if err := firstErr(err1, err2); err != nil {
+		users, pending, err := a.Accounts.UserCounts(ctx, actor)
+		if err != nil {
 			a.Renderer.Fail(w, r, err)
 			return
 		}
@@ -92,7 +88,7 @@ func (a *App) start(w http.ResponseWriter, r *http.Request) {
 			figure{"start.figure.pending", pending, "/verwaltung/benutzer?status=pending"})
 	}
 	if access.Allowed(actor, access.KindTenant, access.Manage) {
-		_, tenants, err := a.Dir.ListTenants(ctx, actor, count)
+		_, tenants, err := a.Dir.ListTenants(ctx, actor, web.ListQuery{Page: 1, Size: 1})
 		if err != nil {
 			a.Renderer.Fail(w, r, err)
 			return
@@ -100,13 +96,4 @@ func (a *App) start(w http.ResponseWriter, r *http.Request) {
 		d.Figures = append(d.Figures, figure{"nav.tenants", tenants, "/plattform/mandanten"})
 	}
 	a.Renderer.Render(w, r, http.StatusOK, "app/start", web.View{Title: "start.title", Data: d})
-}
-
-func firstErr(errs ...error) error {
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
-	}
-	return nil
 }

@@ -363,3 +363,29 @@ func (s *Service) FirstOrganisation(ctx context.Context, tx *db.Tx, tenantID str
 	err := tx.QueryRowContext(ctx, "SELECT id FROM organisations WHERE tenant_id = $1 ORDER BY created_at, id LIMIT 1", tenantID).Scan(&id)
 	return id, err
 }
+
+// Counts are the numbers of a tenant's directory records.
+type Counts struct {
+	Organisations, Locations, Districts int
+}
+
+// Counts returns how many organisations, locations and districts the actor may list, in one
+// query (for start pages).
+func (s *Service) Counts(ctx context.Context, actor access.Actor) (Counts, error) {
+	var c Counts
+	for _, k := range []access.Kind{access.KindOrganisation, access.KindLocation, access.KindDistrict} {
+		if err := access.Check(actor, k, access.List); err != nil {
+			return c, err
+		}
+	}
+	o := access.Scope(actor, access.KindOrganisation, access.List, "o", 1)
+	l := access.Scope(actor, access.KindLocation, access.List, "l", 1+len(o.Args))
+	d := access.Scope(actor, access.KindDistrict, access.List, "d", 1+len(o.Args)+len(l.Args))
+	args := append(append(append([]any{}, o.Args...), l.Args...), d.Args...)
+	err := s.DB.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM organisations o WHERE "+o.SQL+"), "+
+			"(SELECT count(*) FROM locations l WHERE "+l.SQL+"), (SELECT count(*) FROM districts d WHERE "+d.SQL+")", args...).
+			Scan(&c.Organisations, &c.Locations, &c.Districts)
+	})
+	return c, err
+}
