@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -150,7 +151,7 @@ func (h *HTTP) mfa(w http.ResponseWriter, r *http.Request) {
 
 type enrolData struct {
 	Secret string
-	QR     string
+	QR     template.URL // a data: URL built by us from the secret, safe to put into src
 	Action string
 	Cancel string
 }
@@ -160,7 +161,7 @@ func (h *HTTP) enrolView(e *Enrolment, action, cancel string, f *web.Form) (web.
 	if err != nil {
 		return web.View{}, err
 	}
-	return web.View{Title: "accounts.enrol.title", Form: f, Data: enrolData{Secret: groupSecret(e.Secret), QR: qr, Action: action, Cancel: cancel}}, nil
+	return web.View{Title: "accounts.enrol.title", Form: f, Data: enrolData{Secret: groupSecret(e.Secret), QR: template.URL(qr), Action: action, Cancel: cancel}}, nil
 }
 
 func groupSecret(s string) string {

@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
@@ -72,5 +74,28 @@ func TestStartPageFiguresCountTheOwnTenantOnly(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The first login of an account that must use a second factor shows a scannable QR code (a
+// data: URL that html/template must not filter) and the key as text.
+func TestSecondFactorSetUpShowsTheQRCode(t *testing.T) {
+	env := apptest.New(t, apptest.SQLite, apptest.Options{RequireMFA: true})
+	env.Seed()
+	c := env.Client()
+	r := c.PostForm("/anmelden", url.Values{"tenant": {"alpha"}, "email": {apptest.Email(access.CaseManager)}, "password": {apptest.Password}})
+	if r.StatusCode != http.StatusSeeOther || r.Location() != "/anmelden/einrichten" {
+		t.Fatalf("login: %d %s", r.StatusCode, r.Location())
+	}
+	page := c.Get("/anmelden/einrichten")
+	src, _ := page.Doc(t).Find("img.qr").Attr("src")
+	if !strings.HasPrefix(src, "data:image/png;base64,") || strings.Contains(string(page.Body), "ZgotmplZ") {
+		t.Fatalf("QR code src = %.60q", src)
+	}
+	if secret := strings.TrimSpace(page.Doc(t).Find("#totp-secret").Text()); len(strings.ReplaceAll(secret, " ", "")) != 32 {
+		t.Fatalf("key shown as %q", secret)
+	}
+	if strings.Contains(env.Logs.String(), "unsafe value filtered") {
+		t.Fatal("a page contained a value html/template filtered")
 	}
 }

@@ -89,6 +89,10 @@ func New(t testing.TB, e Engine, opt Options) *Env {
 	t.Cleanup(func() {
 		srv.Close()
 		a.Close()
+		// html/template replaces values it finds unsafe with ZgotmplZ; the renderer logs it.
+		if strings.Contains(logs.String(), "unsafe value filtered") {
+			t.Errorf("a page rendered a value that html/template filtered (see the log)")
+		}
 	})
 	return &Env{T: t, App: a, Server: srv, Clock: clk, URL: srv.URL, Logs: logs}
 }

@@ -196,6 +196,10 @@ func (rr *Renderer) Render(w http.ResponseWriter, r *http.Request, status int, n
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	if bytes.Contains(buf.Bytes(), []byte("ZgotmplZ")) {
+		// html/template replaced a value it found unsafe in its context: a bug in the page.
+		rr.log.Error("render: unsafe value filtered", "template", name, "request_id", p.RequestID)
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
