@@ -77,16 +77,17 @@ func (o *OIDC) config(ctx context.Context) (*oauth2.Config, *oidc.IDTokenVerifie
 const flowTTL = 10 * time.Minute
 
 // Start stores state, nonce and PKCE verifier and returns the provider's authorisation URL.
-func (o *OIDC) Start(ctx context.Context, next string) (string, error) {
+func (o *OIDC) Start(ctx context.Context, next string) (target, state string, err error) {
 	oc, _, err := o.config(ctx)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	t, err := o.s.Dir.TenantBySlug(ctx, o.Cfg.TenantSlug)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	state, nonce, verifier := auth.RandomString(32), auth.RandomString(32), oauth2.GenerateVerifier()
+	state = auth.RandomString(32)
+	nonce, verifier := auth.RandomString(32), oauth2.GenerateVerifier()
 	err = o.s.DB.Write(ctx, func(tx *db.Tx) error {
 		_, err := tx.ExecContext(ctx, "DELETE FROM login_flows WHERE expires_at < $1", tx.Now)
 		if err != nil {
@@ -97,9 +98,9 @@ func (o *OIDC) Start(ctx context.Context, next string) (string, error) {
 		return err
 	})
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	return oc.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), nil
+	return oc.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), state, nil
 }
 
 // ErrOIDC is the answer to any failed provider login; details go to the log only.
@@ -216,13 +217,16 @@ func (h *HTTP) oidcStart(w http.ResponseWriter, r *http.Request) {
 		h.R.Fail(w, r, errs.ErrNotFound)
 		return
 	}
-	target, err := h.OIDC.Start(r.Context(), SafeNext(r.URL.Query().Get("next"), ""))
+	target, state, err := h.OIDC.Start(r.Context(), SafeNext(r.URL.Query().Get("next"), ""))
 	if err != nil {
 		h.S.Log.Error("oidc start", "err", err.Error())
 		f := web.NewForm(url.Values{})
 		h.renderLogin(w, r, http.StatusBadGateway, f, errs.Msg("accounts.oidc.unavailable"))
 		return
 	}
+	// The state is also kept in a cookie of this browser, so that a callback URL made by
+	// someone else (login CSRF: logging the victim into the attacker's account) fails.
+	setFlowCookie(w, r, state, int(flowTTL.Seconds()))
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
@@ -237,6 +241,13 @@ func (h *HTTP) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		h.renderLogin(w, r, http.StatusUnauthorized, web.NewForm(url.Values{}), ErrOIDC.Message)
 		return
 	}
+	bound := readFlowCookie(r)
+	setFlowCookie(w, r, "", -1)
+	if subtle.ConstantTimeCompare([]byte(bound), []byte(state)) != 1 {
+		h.S.Log.Warn("oidc callback without the state cookie of this browser")
+		h.renderLogin(w, r, http.StatusUnauthorized, web.NewForm(url.Values{}), ErrOIDC.Message)
+		return
+	}
 	res, next, err := h.OIDC.Finish(r.Context(), state, code, r.UserAgent())
 	if err != nil {
 		if errs.CodeOf(err) == errs.Unauthorized {
@@ -247,4 +258,29 @@ func (h *HTTP) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.completeStep(w, r, res, next)
+}
+
+// The OIDC flow cookie binds a login flow to the browser that started it.
+const (
+	flowCookieSecure   = "__Host-kim_oidc"
+	flowCookieInsecure = "kim_oidc"
+)
+
+func setFlowCookie(w http.ResponseWriter, r *http.Request, state string, maxAge int) {
+	secure := web.IsSecure(r)
+	name := flowCookieInsecure
+	if secure {
+		name = flowCookieSecure
+	}
+	http.SetCookie(w, &http.Cookie{Name: name, Value: state, Path: "/", MaxAge: maxAge, HttpOnly: true, Secure: secure,
+		SameSite: http.SameSiteLaxMode})
+}
+
+func readFlowCookie(r *http.Request) string {
+	for _, name := range []string{flowCookieSecure, flowCookieInsecure} {
+		if c, err := r.Cookie(name); err == nil && c.Value != "" {
+			return c.Value
+		}
+	}
+	return ""
 }

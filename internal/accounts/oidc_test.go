@@ -484,6 +484,23 @@ func TestOIDCLoginRejects(t *testing.T) {
 				}
 			})
 
+			t.Run("callback in another browser (login CSRF)", func(t *testing.T) {
+				// The attacker starts a flow in their browser and sends the callback URL with
+				// their own code to the victim: the victim's browser lacks the flow cookie.
+				o.OP.QueueUser(good("idp-csrf", access.TeamLead))
+				attacker := o.client()
+				cb := o.authorize(t, o.start(t, attacker, "/anmelden/oidc"))
+				n := sessions()
+				victim := o.client()
+				expectFailure(t, victim, o.callback(t, victim, cb))
+				if sessions() != n {
+					t.Error("the victim's browser got a session")
+				}
+				if !strings.Contains(o.Logs.String(), "without the state cookie") {
+					t.Error("the refused callback was not logged")
+				}
+			})
+
 			t.Run("replayed callback", func(t *testing.T) {
 				o.OP.QueueUser(good("idp-replay", access.TeamLead))
 				c := o.client()
