@@ -220,8 +220,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		cfg.Addr = *addr
 	}
 	if *demo {
+		// Demo mode exempts only the demo tenant from the second factor.
 		cfg.Demo = true
-		cfg.RequireMFA = false
 	}
 	log := app.NewLogger(cfg, stderr)
 	a, err := app.New(ctx, cfg, log)

@@ -25,6 +25,7 @@ type DemoLogin struct {
 
 // Demo describes the demo logins; nil outside demo mode.
 type Demo struct {
+	Tenant   string // slug of the demo tenant; the logins are shown only while it exists
 	Password string
 	Logins   []DemoLogin
 }

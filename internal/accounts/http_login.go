@@ -31,10 +31,15 @@ func (h *HTTP) renderLogin(w http.ResponseWriter, r *http.Request, status int, f
 		h.R.Fail(w, r, err)
 		return
 	}
-	d := loginData{Tenants: tenants, Demo: h.Demo, Expired: r.URL.Query().Get("abgelaufen") == "1",
+	d := loginData{Tenants: tenants, Expired: r.URL.Query().Get("abgelaufen") == "1",
 		Next: SafeNext(f.Value("next"), ""), Error: msg}
 	if h.OIDC != nil {
 		d.OIDC, d.OIDCLabel = true, h.OIDC.Label
+	}
+	for _, t := range tenants {
+		if h.Demo != nil && t.Slug == h.Demo.Tenant {
+			d.Demo = h.Demo
+		}
 	}
 	if f.Value("tenant") == "" && len(tenants) > 0 {
 		f.Values.Set("tenant", tenants[0].Slug)

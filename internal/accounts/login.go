@@ -114,7 +114,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*LoginResult, error
 			}
 		}
 		stage := auth.StageFull
-		if u.NeedsMFA(s.Cfg.RequireMFA) {
+		if u.NeedsMFA(s.mfaRequired(tenant.Slug)) {
 			stage = auth.StageMFA
 			if !u.MFAEnabled {
 				stage = auth.StageEnrol

@@ -194,7 +194,7 @@ func (o *OIDC) Finish(ctx context.Context, state, code, userAgent string) (*Logi
 			return ErrOIDC
 		}
 		stage := auth.StageFull
-		if !o.Cfg.TrustMFA && u.NeedsMFA(o.s.Cfg.RequireMFA) {
+		if !o.Cfg.TrustMFA && u.NeedsMFA(o.s.mfaRequired(t.Slug)) {
 			stage = auth.StageMFA
 			if !u.MFAEnabled {
 				stage = auth.StageEnrol

@@ -18,6 +18,9 @@ type Config struct {
 	// RequireMFA makes the second factor mandatory for every role that can see personal data.
 	// Only the demo switches it off.
 	RequireMFA bool
+	// MFAExemptTenant names (by slug) a tenant whose accounts need no second factor: the demo
+	// tenant when kim serves with --demo. Every other tenant keeps RequireMFA.
+	MFAExemptTenant string
 	// Issuer is the name authenticator apps show for the TOTP entry.
 	Issuer string
 	// ActivationTTL is how long an activation code is valid.
@@ -39,6 +42,11 @@ type Service struct {
 	Dir    Directory
 	Cfg    Config
 	Log    *slog.Logger
+}
+
+// mfaRequired reports whether the installation requires a second factor in the tenant.
+func (s *Service) mfaRequired(tenantSlug string) bool {
+	return s.Cfg.RequireMFA && (s.Cfg.MFAExemptTenant == "" || tenantSlug != s.Cfg.MFAExemptTenant)
 }
 
 func (s *Service) audit(ctx context.Context, tx *db.Tx, e audit.Entry) error {

@@ -107,6 +107,9 @@ func Wire(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Dir = &directory.Service{DB: d, Audit: a.Audit}
 	acfg := accounts.DefaultConfig()
 	acfg.RequireMFA = cfg.RequireMFA
+	if cfg.Demo {
+		acfg.MFAExemptTenant = DemoTenant
+	}
 	acfg.Sessions = cfg.Sessions
 	a.Accounts = &accounts.Service{DB: d, Audit: a.Audit, Hasher: a.Hasher, Keys: keys, Dir: dirAdapter{a.Dir}, Cfg: acfg, Log: log}
 	a.Privacy = &privacy.Service{DB: d, Audit: a.Audit}

@@ -99,7 +99,7 @@ var demoUsers = []demoUser{
 }
 
 func demoLogins() *accounts.Demo {
-	d := &accounts.Demo{Password: DemoPassword}
+	d := &accounts.Demo{Tenant: DemoTenant, Password: DemoPassword}
 	for _, u := range demoUsers {
 		d.Logins = append(d.Logins, accounts.DemoLogin{Email: u.email, Role: u.role, Organisation: u.org})
 	}

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"kim/internal/app"
 	"kim/internal/apptest"
 	"kim/internal/platform/access"
 )
@@ -97,5 +99,29 @@ func TestSecondFactorSetUpShowsTheQRCode(t *testing.T) {
 	}
 	if strings.Contains(env.Logs.String(), "unsafe value filtered") {
 		t.Fatal("a page contained a value html/template filtered")
+	}
+}
+
+// Demo mode exempts only the demo tenant from the second factor; other tenants of the same
+// installation keep it, and the demo logins are shown only while the demo tenant exists.
+func TestDemoModeExemptsOnlyTheDemoTenant(t *testing.T) {
+	env := apptest.New(t, apptest.SQLite, apptest.Options{RequireMFA: true, Demo: true})
+	env.Seed()
+	anon := env.Client()
+	if anon.Get("/anmelden").Doc(t).Find("#demo-title").Length() != 0 {
+		t.Fatal("demo logins shown although the demo tenant does not exist")
+	}
+	if err := env.App.SeedDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if anon.Get("/anmelden").Doc(t).Find("#demo-title").Length() != 1 {
+		t.Fatal("demo logins not shown")
+	}
+	demo := env.Client()
+	demo.LoginAs(app.DemoTenant, "cm.ki@solingen.example", app.DemoPassword)
+	other := env.Client()
+	r := other.PostForm("/anmelden", url.Values{"tenant": {"alpha"}, "email": {apptest.Email(access.CaseManager)}, "password": {apptest.Password}})
+	if r.StatusCode != http.StatusSeeOther || r.Location() != "/anmelden/einrichten" {
+		t.Fatalf("tenant alpha in demo mode: %d %s, want the second-factor set-up", r.StatusCode, r.Location())
 	}
 }
