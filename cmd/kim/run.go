@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"runtime/debug"
 	"strings"
 
@@ -15,6 +16,7 @@ import (
 	"kim/internal/app"
 	"kim/internal/directory"
 	"kim/internal/platform/access"
+	"kim/internal/platform/db"
 	"kim/internal/platform/errs"
 	"kim/internal/platform/web"
 )
@@ -179,6 +181,9 @@ func config(getenv func(string) string, dsn string) (app.Config, error) {
 	return cfg, nil
 }
 
+// mayCreate lists the commands that may create a new database.
+var mayCreate = map[string]bool{"migrate": true, "seed demo": true, "seed synthetic": true, "tenant add": true}
+
 // withApp parses --db (plus extra flags), opens the application and runs fn.
 func withApp(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer,
 	extra func(*flag.FlagSet), fn func(a *app.App) error) error {
@@ -196,6 +201,13 @@ func withApp(ctx context.Context, name string, args []string, getenv func(string
 	}
 	cfg.LogFormat = "text"
 	cfg.LogLevel = "warn"
+	if !mayCreate[name] && db.EngineOf(cfg.DSN) == db.SQLite {
+		// Checking or administering a database that is not there would create an empty one
+		// (and a new key) and report on that instead: refuse a mistyped path.
+		if _, err := os.Stat(strings.TrimPrefix(cfg.DSN, "file:")); err != nil {
+			return usageErr("%s: database %s does not exist", name, cfg.DSN)
+		}
+	}
 	a, err := app.New(ctx, cfg, app.NewLogger(cfg, stderr))
 	if err != nil {
 		return err

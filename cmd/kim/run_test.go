@@ -414,3 +414,46 @@ func TestPostgresNeedsKeyFile(t *testing.T) {
 	}
 	wantOneLine(t, runKim(map[string]string{"KIM_KEY_FILE": loose}, "", "migrate", "--db", dsn), 1, "key file readable by others")
 }
+
+// A mistyped database path is refused by the commands that only read or administer, instead of
+// creating an empty database and reporting "ok" on it; a key file that does not belong to the
+// database is refused by every command.
+func TestMissingDatabaseAndForeignKey(t *testing.T) {
+	dir := t.TempDir()
+	missing := dir + "/tippfehler/kim.db"
+	for _, args := range [][]string{
+		{"audit", "verify", "--db", missing},
+		{"user", "token", "--db", missing, "--tenant", "solingen", "--email", "a@b.example"},
+	} {
+		r := runKim(nil, "", args...)
+		wantOneLine(t, r, 2, strings.Join(args[:2], " "))
+		if _, err := os.Stat(missing); err == nil {
+			t.Fatalf("%v created the database", args)
+		}
+	}
+	dsn := dir + "/kim.db"
+	if r := runKim(nil, "", "migrate", "--db", dsn); r.code != 0 {
+		t.Fatalf("migrate: %s", r)
+	}
+	// Replace the key file beside the database by another one.
+	if err := os.Chmod(dir+"/kim.key", 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir+"/kim.key", []byte(strings.Repeat("ab", 32)+"\n"), 0o400); err != nil {
+		t.Fatal(err)
+	}
+	r := runKim(nil, "", "audit", "verify", "--db", dsn)
+	if r.code != 1 || !strings.Contains(r.stderr, "does not belong to this database") {
+		t.Fatalf("foreign key: %s", r)
+	}
+	// A missing key file is not silently recreated for a database that has data.
+	if err := os.Remove(dir + "/kim.key"); err != nil {
+		t.Fatal(err)
+	}
+	if r := runKim(nil, "", "audit", "verify", "--db", dsn); r.code != 1 {
+		t.Fatalf("missing key: %s", r)
+	}
+	if _, err := os.Stat(dir + "/kim.key"); err == nil {
+		t.Fatal("a new key file was created for an existing database")
+	}
+}

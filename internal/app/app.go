@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"database/sql"
+	"encoding/hex"
 	"errors"
 	"io"
 	"io/fs"
@@ -82,22 +84,59 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	return a, nil
 }
 
-// LoadKeys returns the configured master key (creating the key file beside a SQLite database
-// when it does not exist yet).
-func LoadKeys(cfg Config) (*seal.Keys, error) {
-	if cfg.Keys != nil {
-		return cfg.Keys, nil
-	}
-	path, err := cfg.keyFile()
+// LoadKeys returns the configured master key. A missing key file beside a SQLite database (or
+// in demo mode) is created only for a new installation; once data exists, its key must be
+// there and match.
+func LoadKeys(ctx context.Context, cfg Config, d *db.DB) (*seal.Keys, error) {
+	fingerprint, err := storedFingerprint(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	return seal.LoadFile(path, db.EngineOf(cfg.DSN) == db.SQLite || cfg.Demo)
+	keys := cfg.Keys
+	if keys == nil {
+		path, err := cfg.keyFile()
+		if err != nil {
+			return nil, err
+		}
+		create := fingerprint == "" && (db.EngineOf(cfg.DSN) == db.SQLite || cfg.Demo)
+		if keys, err = seal.LoadFile(path, create); err != nil {
+			return nil, err
+		}
+	}
+	fp := hex.EncodeToString(keys.Derive("fingerprint")[:16])
+	if fingerprint == "" {
+		err = d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.ExecContext(ctx, "INSERT INTO installation (id, key_fingerprint, created_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING", fp, tx.Now)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		if fingerprint, err = storedFingerprint(ctx, d); err != nil {
+			return nil, err
+		}
+	}
+	if fingerprint != fp {
+		return nil, errors.New("the master key does not belong to this database (its fingerprint differs): restore the key file that was used with it (KIM_KEY_FILE)")
+	}
+	return keys, nil
+}
+
+func storedFingerprint(ctx context.Context, d *db.DB) (string, error) {
+	var fp string
+	err := d.Read(ctx, func(tx *db.Tx) error {
+		err := tx.QueryRowContext(ctx, "SELECT key_fingerprint FROM installation WHERE id = 1").Scan(&fp)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	return fp, err
 }
 
 // Wire builds the services and the HTTP handler on an open database.
 func Wire(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
-	keys, err := LoadKeys(cfg)
+	keys, err := LoadKeys(context.Background(), cfg, d)
 	if err != nil {
 		return nil, err
 	}

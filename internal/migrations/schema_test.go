@@ -16,7 +16,7 @@ import (
 
 // Tables that are not tenant data: the tenants themselves, the chain heads (keyed by tenant id
 // alone) and goose's bookkeeping.
-var notTenantTables = []string{"tenants", "audit_heads", "goose_db_version"}
+var notTenantTables = []string{"tenants", "audit_heads", "goose_db_version", "installation"}
 
 // schema is a database's tables with their column names in order and the columns of their
 // primary key in key order.
