@@ -16,6 +16,7 @@ import (
 	"kim/internal/app"
 	"kim/internal/directory"
 	"kim/internal/platform/access"
+	"kim/internal/platform/audit"
 	"kim/internal/platform/db"
 	"kim/internal/platform/errs"
 	"kim/internal/platform/web"
@@ -40,7 +41,10 @@ commands:
                                                  set a password read from stdin
   user token [--db DSN] --tenant SLUG --email EMAIL [--name LABEL]
                                                  create an API token and print it
-  audit verify [--db DSN] [--tenant SLUG]        check the audit hash chain
+  audit verify [--db DSN] [--tenant SLUG] [--checkpoints FILE]
+                                                 check the audit hash chain (and that no entry
+                                                 after a saved checkpoint was cut off)
+  audit checkpoint [--db DSN]                    print the chain heads to keep outside the database
   version                                        print the version
 
 The database is --db, else KIM_DATABASE_URL, else ./kim-data/kim.db (SQLite).
@@ -121,6 +125,14 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return cmdUserToken(ctx, rest, getenv, stdout, stderr)
 	case "audit verify":
 		return cmdAuditVerify(ctx, rest, getenv, stdout, stderr)
+	case "audit checkpoint":
+		return withApp(ctx, "audit checkpoint", rest, getenv, stderr, nil, func(a *app.App) error {
+			heads, err := audit.Heads(ctx, a.DB)
+			for _, h := range heads {
+				fmt.Fprintln(stdout, h.String())
+			}
+			return err
+		})
 	case "version ":
 		fmt.Fprintln(stdout, "kim "+Version())
 		return nil
@@ -459,10 +471,23 @@ type verifyFailed struct{}
 func (verifyFailed) Error() string { return "audit chain broken" }
 
 func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var slug string
+	var slug, cpFile string
 	return withApp(ctx, "audit verify", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&slug, "tenant", "", "tenant slug (default: all tenants)")
+		fs.StringVar(&cpFile, "checkpoints", "", "file with saved checkpoints (kim audit checkpoint output or kim's JSON log)")
 	}, func(a *app.App) error {
+		var checkpoints []audit.Checkpoint
+		if cpFile != "" {
+			f, err := os.Open(cpFile)
+			if err != nil {
+				return usageErr("audit verify: %v", err)
+			}
+			checkpoints, err = audit.ReadCheckpoints(f)
+			f.Close()
+			if err != nil {
+				return usageErr("audit verify: %v", err)
+			}
+		}
 		var tenants []directory.Tenant
 		if slug != "" {
 			t, err := a.Dir.TenantBySlug(ctx, slug)
@@ -481,7 +506,7 @@ func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) stri
 			tenants = all
 		}
 		for _, t := range tenants {
-			p, _, err := a.Audit.Verify(ctx, a.DB, t.ID)
+			p, _, err := a.Audit.VerifyWithCheckpoints(ctx, a.DB, t.ID, checkpoints)
 			if err != nil {
 				return err
 			}

@@ -258,8 +258,64 @@ func TestCommands(t *testing.T) {
 					t.Errorf("kim %s: %s", strings.Join(args, " "), r)
 				}
 			}
+			verifyFindsCutWithCheckpoints(t, c)
 			verifyDetectsTampering(t, c)
 		})
+	}
+}
+
+// verifyFindsCutWithCheckpoints cuts the newest entries off the demo tenant's chain and sets its
+// head back: only a checkpoint saved before (kim audit checkpoint) reveals it.
+func verifyFindsCutWithCheckpoints(t *testing.T, c *cli) {
+	r := c.run("", "audit", "checkpoint")
+	if r.code != 0 || strings.Count(r.stdout, "checkpoint ") < 2 {
+		t.Fatalf("kim audit checkpoint: %s", r)
+	}
+	file := filepath.Join(t.TempDir(), "checkpoints.txt")
+	if err := os.WriteFile(file, []byte(r.stdout), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.Open(bg, c.dsn, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last int64
+	err = d.Write(bg, func(tx *db.Tx) error {
+		var tenantID, hash string
+		if err := tx.QueryRowContext(bg, "SELECT CAST(id AS TEXT) FROM tenants WHERE slug = 'solingen'").Scan(&tenantID); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(bg, "SELECT seq FROM audit_heads WHERE tenant_id = $1", tenantID).Scan(&last); err != nil {
+			return err
+		}
+		drop := []string{"DROP TRIGGER audit_log_no_delete"}
+		if tx.Engine == db.Postgres {
+			drop = []string{"DROP TRIGGER audit_log_no_update ON audit_log", "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"}
+		}
+		for _, q := range drop {
+			if _, err := tx.ExecContext(bg, q); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(bg, "DELETE FROM audit_log WHERE tenant_id = $1 AND seq > $2", tenantID, last-3); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(bg, "SELECT hash FROM audit_log WHERE tenant_id = $1 AND seq = $2", tenantID, last-3).Scan(&hash); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(bg, "UPDATE audit_heads SET seq = $1, hash = $2 WHERE tenant_id = $3", last-3, hash, tenantID)
+		return err
+	})
+	d.Close()
+	if err != nil {
+		t.Fatalf("cut: %v", err)
+	}
+	if r := c.run("", "audit", "verify"); r.code != 0 {
+		t.Fatalf("without checkpoints the cut chain is self-consistent: %s", r)
+	}
+	want := fmt.Sprintf("tenant solingen: entry %d: missing", last-2)
+	if r := c.run("", "audit", "verify", "--checkpoints", file); r.code != 1 || !strings.HasPrefix(r.stdout, want) {
+		t.Fatalf("kim audit verify --checkpoints after the cut: %s; want exit 1 and %q", r, want)
 	}
 }
 

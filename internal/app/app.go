@@ -229,6 +229,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	cpDone := make(chan struct{})
+	cpCtx, stopCheckpoints := context.WithCancel(context.Background())
+	go func() { a.logCheckpoints(cpCtx, a.Cfg.CheckpointEvery); close(cpDone) }()
+	defer func() { stopCheckpoints(); <-cpDone }()
 	a.Log.Info("serving", "addr", ln.Addr().String(), "engine", string(a.DB.Engine()), "demo", a.Cfg.Demo)
 	select {
 	case err := <-errc:
@@ -301,4 +305,39 @@ func (a *App) organisationOptions(ctx context.Context, actor access.Actor) ([]we
 		out[i] = web.Option{Value: o.ID, Label: o.Name}
 	}
 	return out, err
+}
+
+// logCheckpoints writes the audit chain head of every tenant to the log at start, whenever it
+// has moved since (checked every interval) and at the end. Shipped to a separate log system,
+// these lines let `kim audit verify --checkpoints` find entries cut off the end of a chain.
+func (a *App) logCheckpoints(ctx context.Context, every time.Duration) {
+	last := map[string]int64{}
+	emit := func() {
+		heads, err := audit.Heads(context.Background(), a.DB)
+		if err != nil {
+			a.Log.Warn("audit checkpoint", "err", err.Error())
+			return
+		}
+		for _, h := range heads {
+			if last[h.TenantID] != h.Seq {
+				a.Log.Info(audit.LogMessage, "tenant_id", h.TenantID, "seq", h.Seq, "hash", h.Hash)
+				last[h.TenantID] = h.Seq
+			}
+		}
+	}
+	emit()
+	if every <= 0 {
+		every = 15 * time.Minute
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			emit()
+			return
+		case <-t.C:
+			emit()
+		}
+	}
 }

@@ -36,12 +36,15 @@ type Config struct {
 	Clock          clock.Clock
 	PasswordParams auth.Params
 	MaxConns       int
+	// CheckpointEvery is how often kim serve logs the audit chain heads that have moved.
+	CheckpointEvery time.Duration
 }
 
 // Defaults returns the production defaults.
 func Defaults() Config {
 	return Config{Addr: "127.0.0.1:8080", DSN: db.DefaultPath, LogFormat: "json", LogLevel: "info", MaxBody: 1 << 20,
-		RequireMFA: true, Sessions: auth.DefaultSessionPolicy, Clock: clock.System{}, PasswordParams: auth.DefaultParams}
+		RequireMFA: true, Sessions: auth.DefaultSessionPolicy, Clock: clock.System{}, PasswordParams: auth.DefaultParams,
+		CheckpointEvery: 15 * time.Minute}
 }
 
 // FromEnv applies the KIM_* environment variables to c.
@@ -79,6 +82,7 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 		set("KIM_SESSION_IDLE", duration(&c.Sessions.Idle)),
 		set("KIM_SESSION_ABSOLUTE", duration(&c.Sessions.Absolute)),
 		set("KIM_METRICS_TOKEN", str(&c.MetricsToken)),
+		set("KIM_AUDIT_CHECKPOINT_INTERVAL", duration(&c.CheckpointEvery)),
 		set("KIM_MAX_BODY_BYTES", func(v string) error {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n < 1024 {

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"kim/internal/app"
 	"kim/internal/apptest"
 	"kim/internal/platform/access"
+	"kim/internal/platform/audit"
 )
 
 func TestEveryRoleLogsInAndSeesItsNavigation(t *testing.T) {
@@ -123,5 +125,44 @@ func TestDemoModeExemptsOnlyTheDemoTenant(t *testing.T) {
 	r := other.PostForm("/anmelden", url.Values{"tenant": {"alpha"}, "email": {apptest.Email(access.CaseManager)}, "password": {apptest.Password}})
 	if r.StatusCode != http.StatusSeeOther || r.Location() != "/anmelden/einrichten" {
 		t.Fatalf("tenant alpha in demo mode: %d %s, want the second-factor set-up", r.StatusCode, r.Location())
+	}
+}
+
+// kim serve writes every tenant's audit chain head to the log when it starts and stops, so that
+// the log system keeps checkpoints outside the database.
+func TestServeLogsAuditCheckpoints(t *testing.T) {
+	env := apptest.New(t, apptest.SQLite, apptest.Options{})
+	fx := env.Seed()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- env.App.Serve(ctx, ln) }()
+	resp, err := http.Get("http://" + ln.Addr().String() + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	cps, err := audit.ReadCheckpoints(strings.NewReader(env.Logs.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, cp := range cps {
+		seen[cp.TenantID] = true
+	}
+	if !seen[fx.TenantA.ID] || !seen[fx.TenantB.ID] {
+		t.Fatalf("checkpoints in the log: %+v", cps)
+	}
+	for _, tenant := range []string{fx.TenantA.ID, fx.TenantB.ID} {
+		if p, _, err := env.App.Audit.VerifyWithCheckpoints(context.Background(), env.App.DB, tenant, cps); p != nil || err != nil {
+			t.Fatalf("verify %s against the logged checkpoints: %v %v", tenant, p, err)
+		}
 	}
 }

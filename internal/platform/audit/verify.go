@@ -33,6 +33,8 @@ var reasonText = map[string]string{
 	ReasonMissing:      "missing (deleted)",
 	ReasonChainBroken:  "does not follow its predecessor (reordered, inserted or a predecessor deleted)",
 	ReasonHeadMismatch: "entries after it were removed or the chain head was changed",
+	ReasonCut:          "missing: the trail ends before a saved checkpoint (entries were cut off its end)",
+	ReasonCheckpoint:   "differs from a saved checkpoint",
 }
 
 // Reasons reported by Verify.
@@ -41,6 +43,8 @@ const (
 	ReasonMissing      = "missing"
 	ReasonChainBroken  = "chain_broken"
 	ReasonHeadMismatch = "head_mismatch"
+	ReasonCut          = "cut"
+	ReasonCheckpoint   = "checkpoint"
 )
 
 // Verify checks the chain of one tenant from the first entry to the head. It returns nil when the
