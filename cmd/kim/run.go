@@ -39,8 +39,9 @@ commands:
                                                  or reads the password from stdin)
   user passwd [--db DSN] --tenant SLUG --email EMAIL
                                                  set a password read from stdin
-  user token [--db DSN] --tenant SLUG --email EMAIL [--name LABEL]
-                                                 create an API token and print it
+  user token [--db DSN] --tenant SLUG --email EMAIL [--name LABEL] [--days N]
+                                                 create an API token (valid 90 days unless
+                                                 --days says otherwise; 0: no expiry) and print it
   audit verify [--db DSN] [--tenant SLUG] [--checkpoints FILE]
                                                  check the audit hash chain (and that no entry
                                                  after a saved checkpoint was cut off)
@@ -441,10 +442,12 @@ func cmdUserPasswd(ctx context.Context, args []string, getenv func(string) strin
 
 func cmdUserToken(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var slug, email, label string
+	var days int
 	return withApp(ctx, "user token", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&slug, "tenant", "", "tenant slug")
 		fs.StringVar(&email, "email", "", "e-mail address")
 		fs.StringVar(&label, "name", "", "label of the token")
+		fs.IntVar(&days, "days", 90, "validity in days (0: no expiry)")
 	}, func(a *app.App) error {
 		tid, err := tenantID(ctx, a, slug)
 		if err != nil {
@@ -453,7 +456,10 @@ func cmdUserToken(ctx context.Context, args []string, getenv func(string) string
 		if email == "" {
 			return usageErr("user token: --email is required")
 		}
-		token, err := a.Accounts.TokenFor(ctx, tid, slug, email, label)
+		if days < 0 || days > 730 {
+			return usageErr("user token: --days must be between 0 (no expiry) and 730")
+		}
+		token, err := a.Accounts.TokenFor(ctx, tid, slug, email, label, days)
 		if errs.CodeOf(err) == errs.NotFound {
 			return usageErr("user token: no account %s in tenant %s", email, slug)
 		}

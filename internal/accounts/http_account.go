@@ -56,6 +56,9 @@ func (h *HTTP) renderAccount(w http.ResponseWriter, r *http.Request, status int,
 	if f.Value("language") == "" {
 		f.Values.Set("language", u.Language)
 	}
+	if _, given := f.Values["token_days"]; !given {
+		f.Values.Set("token_days", "90")
+	}
 	f.Order = accountFields
 	if extra != nil {
 		extra(&d)

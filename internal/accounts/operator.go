@@ -79,12 +79,16 @@ func (s *Service) SetPassword(ctx context.Context, tenantID, email, password str
 		if _, err := auth.DeleteUserSessions(ctx, tx, u.TenantID, u.ID, ""); err != nil {
 			return err
 		}
+		if err := revokeTokens(ctx, tx, u.TenantID, u.ID); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, audit.Entry{Actor: access.System(tenantID), Action: "user.password_set", ObjectType: "user", ObjectID: u.ID})
 	})
 }
 
-// TokenFor issues an API token for the account with the e-mail address.
-func (s *Service) TokenFor(ctx context.Context, tenantID, tenantSlug, email, name string) (string, error) {
+// TokenFor issues an API token for the account with the e-mail address, valid for days (0: no
+// expiry). The audit trail names the operator ("system") as the one who issued it.
+func (s *Service) TokenFor(ctx context.Context, tenantID, tenantSlug, email, name string, days int) (string, error) {
 	var u *User
 	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
 		u, err = getUserByEmail(ctx, tx, tenantID, NormaliseEmail(email))
@@ -99,7 +103,7 @@ func (s *Service) TokenFor(ctx context.Context, tenantID, tenantSlug, email, nam
 	if name == "" {
 		name = "kim user token"
 	}
-	return s.CreateToken(ctx, u.Actor(tenantSlug), name, 0)
+	return s.issueToken(ctx, u.Actor(tenantSlug), access.System(tenantID), name, days)
 }
 
 func mapToKV(m map[string]any) []any {

@@ -239,6 +239,12 @@ func (s *Service) CreateToken(ctx context.Context, actor access.Actor, name stri
 	if err := access.Check(actor, access.KindAccount, access.Create); err != nil {
 		return "", err
 	}
+	return s.issueToken(ctx, actor, actor, name, days)
+}
+
+// issueToken creates a token owned by owner; by is the one the audit entry names.
+func (s *Service) issueToken(ctx context.Context, owner, by access.Actor, name string, days int) (string, error) {
+	actor := owner
 	name = singleLine(name)
 	var v errs.Validation
 	if name == "" {
@@ -266,7 +272,8 @@ func (s *Service) CreateToken(ctx context.Context, actor access.Actor, name stri
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, actor.TenantID, id, actor.UserID, name, auth.HashToken(token), tx.Now, expires); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, audit.Entry{Actor: actor, Action: "account.token_created", ObjectType: "api_token", ObjectID: id})
+		return s.audit(ctx, tx, audit.Entry{Actor: by, TenantID: owner.TenantID, Action: "account.token_created", ObjectType: "api_token", ObjectID: id,
+			Details: map[string]string{"owner": owner.UserID}})
 	})
 	if err != nil {
 		return "", err

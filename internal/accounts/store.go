@@ -230,3 +230,10 @@ func timePtr(t sql.NullTime) *time.Time {
 	v := t.Time
 	return &v
 }
+
+// revokeTokens revokes every active API token of a user (after a credential reset).
+func revokeTokens(ctx context.Context, tx *db.Tx, tenantID, userID string) error {
+	_, err := tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND user_id = $3 AND revoked_at IS NULL",
+		tx.Now, tenantID, userID)
+	return err
+}

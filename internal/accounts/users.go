@@ -227,7 +227,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor access.Actor, id string,
 
 // IssueActivation replaces an account's password by a new activation code (the administrator's
 // password reset). The second factor stays as it is, so a reset does not bypass it. All
-// sessions of the account end.
+// sessions of the account end and its API tokens are revoked.
 func (s *Service) IssueActivation(ctx context.Context, actor access.Actor, id string) (*Activation, error) {
 	return s.adminAction(ctx, actor, id, "user.activation_issued", func(tx *db.Tx, u *User) (*Activation, error) {
 		code := newActivationCode()
@@ -235,19 +235,24 @@ func (s *Service) IssueActivation(ctx context.Context, actor access.Actor, id st
 		if err := setUser(ctx, tx, u, "password_hash = NULL, activation_hash = $1, activation_expires_at = $2", auth.HashRecoveryCode(code), expires); err != nil {
 			return nil, err
 		}
+		if err := revokeTokens(ctx, tx, u.TenantID, u.ID); err != nil {
+			return nil, err
+		}
 		return &Activation{User: u, Code: code, Expires: expires}, nil
 	})
 }
 
 // ResetSecondFactor removes an account's second factor and recovery codes (for a lost device);
-// the person sets up a new one at the next login.
+// the person sets up a new one at the next login. Its API tokens are revoked.
 func (s *Service) ResetSecondFactor(ctx context.Context, actor access.Actor, id string) error {
 	_, err := s.adminAction(ctx, actor, id, "user.mfa_reset", func(tx *db.Tx, u *User) (*Activation, error) {
 		if err := setUser(ctx, tx, u, "totp_secret = NULL, totp_pending = NULL, totp_confirmed_at = NULL"); err != nil {
 			return nil, err
 		}
-		_, err := tx.ExecContext(ctx, "DELETE FROM recovery_codes WHERE tenant_id = $1 AND user_id = $2", u.TenantID, u.ID)
-		return nil, err
+		if _, err := tx.ExecContext(ctx, "DELETE FROM recovery_codes WHERE tenant_id = $1 AND user_id = $2", u.TenantID, u.ID); err != nil {
+			return nil, err
+		}
+		return nil, revokeTokens(ctx, tx, u.TenantID, u.ID)
 	})
 	return err
 }

@@ -279,7 +279,7 @@ func (m *matrixRunner) target(r matrixRow, caller string) string {
 		default:
 			u, slug = fx.MemberA2, "alpha"
 		}
-		_, err := a.Accounts.TokenFor(ctx, u.TenantID, slug, u.Email, m.name("token"))
+		_, err := a.Accounts.TokenFor(ctx, u.TenantID, slug, u.Email, m.name("token"), 0)
 		m.must(err)
 		toks, err := a.Accounts.Tokens(ctx, u.Actor(slug))
 		m.must(err)

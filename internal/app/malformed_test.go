@@ -125,7 +125,7 @@ func newProber(t *testing.T, e apptest.Engine) *prober {
 		}
 		p.pendUsr[stage] = u
 	}
-	if _, err := a.Accounts.TokenFor(ctx, fx.TenantB.ID, fx.TenantB.Slug, "beta@beta.example", "fremd"); err != nil {
+	if _, err := a.Accounts.TokenFor(ctx, fx.TenantB.ID, fx.TenantB.Slug, "beta@beta.example", "fremd", 0); err != nil {
 		t.Fatal(err)
 	}
 	err = env.DB().Read(ctx, func(tx *db.Tx) error {

@@ -854,7 +854,7 @@ func TestDisablingAUserEndsItsSessions(t *testing.T) {
 			victim.LoginAs("alpha", u.Email, apptest.Password)
 			second.LoginAs("alpha", u.Email, apptest.Password)
 			apiClient := env.Client()
-			tok, err := env.App.Accounts.TokenFor(t.Context(), f.TenantA.ID, f.TenantA.Slug, u.Email, "test")
+			tok, err := env.App.Accounts.TokenFor(t.Context(), f.TenantA.ID, f.TenantA.Slug, u.Email, "test", 0)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -75,7 +75,7 @@ func (e *Env) Seed() *Fixtures {
 	}
 	for _, role := range access.Roles {
 		f.Users[role] = user(f.TenantA, f.OrgA1, Email(role), "Nutzer "+string(role), role)
-		tok, err := a.Accounts.TokenFor(ctx, f.TenantA.ID, f.TenantA.Slug, Email(role), "fixture")
+		tok, err := a.Accounts.TokenFor(ctx, f.TenantA.ID, f.TenantA.Slug, Email(role), "fixture", 0)
 		must(err)
 		f.Tokens[role] = tok
 	}
