@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"runtime/debug"
+	"sort"
 	"strings"
 
 	"kim/internal/accounts"
@@ -77,11 +78,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return 1
 }
 
+// oneLine renders err as one line: a classified error through the catalogue (in English, the
+// language of the command line), field by field in a fixed order.
 func oneLine(err error) string {
-	if e, ok := err.(*errs.Error); ok {
-		msg := e.Message.ID
-		for f, m := range e.Fields {
-			msg += "; " + f + ": " + m.ID
+	var e *errs.Error
+	if errors.As(err, &e) && e.Code != errs.Internal {
+		cat, cerr := app.Catalogue()
+		if cerr != nil {
+			return e.Message.ID
+		}
+		l := cat.Localizer("en")
+		msg := l.M(e.Message)
+		fields := make([]string, 0, len(e.Fields))
+		for f := range e.Fields {
+			fields = append(fields, f)
+		}
+		sort.Strings(fields)
+		for _, f := range fields {
+			msg += " " + f + ": " + l.M(e.Fields[f])
 		}
 		return msg
 	}

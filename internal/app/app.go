@@ -153,16 +153,13 @@ func Wire(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Accounts = &accounts.Service{DB: d, Audit: a.Audit, Hasher: a.Hasher, Keys: keys, Dir: dirAdapter{a.Dir}, Cfg: acfg, Log: log}
 	a.Privacy = &privacy.Service{DB: d, Audit: a.Audit}
 
-	rooms := []web.Assets{directory.Assets(), accounts.Assets(), privacy.Assets(), Assets()}
-	locales := []fs.FS{web.Locales()}
-	var sets []web.TemplateSet
-	for _, r := range rooms {
-		locales = append(locales, r.Locales)
-		sets = append(sets, r.Templates)
-	}
-	cat, err := i18n.New(locales...)
+	cat, err := Catalogue()
 	if err != nil {
 		return nil, err
+	}
+	var sets []web.TemplateSet
+	for _, r := range rooms() {
+		sets = append(sets, r.Templates)
 	}
 	a.Renderer, err = web.NewRenderer(cat, navigation, cfg.Demo, log, sets...)
 	if err != nil {
@@ -340,4 +337,18 @@ func (a *App) logCheckpoints(ctx context.Context, every time.Duration) {
 			emit()
 		}
 	}
+}
+
+// rooms lists the rooms with pages and messages.
+func rooms() []web.Assets {
+	return []web.Assets{directory.Assets(), accounts.Assets(), privacy.Assets(), Assets()}
+}
+
+// Catalogue loads the messages of the platform and of every room.
+func Catalogue() (*i18n.Catalogue, error) {
+	locales := []fs.FS{web.Locales()}
+	for _, r := range rooms() {
+		locales = append(locales, r.Locales)
+	}
+	return i18n.New(locales...)
 }

@@ -703,3 +703,21 @@ func moduleRoot(t *testing.T) string {
 		dir = parent
 	}
 }
+
+func TestPasswordPolicyRejectsRepetitionsAndTheAddress(t *testing.T) {
+	for _, c := range []struct {
+		pw, email string
+		want      string
+	}{
+		{"passwordpassword", "", "password.common"},
+		{"abcabcabcabc", "", "password.common"},
+		{"Sonne Sonne Sonne", "", "password.common"},
+		{"solingen.example", "cm.ki@solingen.example", "password.context"},
+		{"beratungsstelle-nord!", "cm.ki@beratungsstelle-nord.example", "password.context"},
+		{"Kaffee am Nachmittag 7", "cm.ki@solingen.example", ""},
+	} {
+		if got := CheckPassword(c.pw, c.email).ID; got != c.want {
+			t.Errorf("CheckPassword(%q, %q) = %q, want %q", c.pw, c.email, got, c.want)
+		}
+	}
+}

@@ -190,16 +190,49 @@ func CheckPassword(password string, context ...string) errs.Message {
 		return unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r)
 	})
 	// A keyboard or digit run stays trivial with digits or punctuation around it ("qwertzuiop123!").
-	if base == "" || common[base] || isTrivial(lower) || (utf8.RuneCountInString(base) >= 6 && isTrivial(base)) {
+	if base == "" || common[base] || isTrivial(lower) || (utf8.RuneCountInString(base) >= 6 && isTrivial(base)) || repeats(base) {
 		return errs.Msg("password.common")
 	}
-	for _, w := range append(context, "kim", "solingen", "integration", "beratung", "passwort", "password") {
-		w = strings.ToLower(strings.TrimSpace(w))
+	for _, w := range contextWords(context) {
 		if len(w) >= 3 && (base == w || strings.ReplaceAll(base, " ", "") == strings.ReplaceAll(w, " ", "")) {
 			return errs.Msg("password.context")
 		}
 	}
 	return errs.Message{}
+}
+
+// contextWords returns the words tied to the account and the installation: each given word, and
+// of an e-mail address also its local part, its domain and the domain's labels.
+func contextWords(context []string) []string {
+	out := []string{"kim", "solingen", "integration", "beratung", "passwort", "password"}
+	for _, w := range context {
+		w = strings.ToLower(strings.TrimSpace(w))
+		out = append(out, w)
+		if local, domain, ok := strings.Cut(w, "@"); ok {
+			out = append(out, local, domain)
+			out = append(out, strings.Split(domain, ".")...)
+		}
+	}
+	return out
+}
+
+// repeats reports whether s is one shorter string written several times ("passwordpassword",
+// "abcabcabcabc").
+func repeats(s string) bool {
+	r := []rune(strings.ReplaceAll(s, " ", ""))
+	for n := 1; n <= len(r)/2; n++ {
+		if len(r)%n != 0 {
+			continue
+		}
+		same := true
+		for i := n; i < len(r) && same; i++ {
+			same = r[i] == r[i%n]
+		}
+		if same {
+			return true
+		}
+	}
+	return false
 }
 
 // isTrivial catches one repeated character or a run along the keyboard or the digits.
