@@ -28,7 +28,16 @@ func staffLanguages() []web.Option {
 	return out
 }
 
-var accountFields = []string{"language", "current_password", "new_password", "repeat_password", "password", "code", "token_name", "token_days"}
+var accountFields = web.Fields(
+	"language", "accounts.account.language_label",
+	"current_password", "accounts.account.current_password",
+	"new_password", "accounts.account.new_password",
+	"repeat_password", "accounts.account.repeat_password",
+	"password", "accounts.account.confirm_password",
+	"code", "accounts.enrol.code",
+	"token_name", "accounts.token.name",
+	"token_days", "accounts.token.days_label",
+)
 
 func (h *HTTP) renderAccount(w http.ResponseWriter, r *http.Request, status int, f *web.Form, extra func(*accountData)) {
 	actor := web.ActorFrom(r.Context())
@@ -59,7 +68,7 @@ func (h *HTTP) renderAccount(w http.ResponseWriter, r *http.Request, status int,
 	if _, given := f.Values["token_days"]; !given {
 		f.Values.Set("token_days", "90")
 	}
-	f.Order = accountFields
+	f.Fields = accountFields
 	if extra != nil {
 		extra(&d)
 	}

@@ -44,7 +44,11 @@ func (h *HTTP) renderLogin(w http.ResponseWriter, r *http.Request, status int, f
 	if f.Value("tenant") == "" && len(tenants) > 0 {
 		f.Values.Set("tenant", tenants[0].Slug)
 	}
-	f.Order = []string{"tenant", "email", "password"}
+	f.Fields = web.Fields(
+		"tenant", "accounts.login.tenant",
+		"email", "accounts.login.email",
+		"password", "accounts.login.password",
+	)
 	h.R.Render(w, r, status, "accounts/login", web.View{Title: "accounts.login.title", Form: f, Data: d})
 }
 
@@ -246,7 +250,13 @@ func (h *HTTP) renderActivate(w http.ResponseWriter, r *http.Request, status int
 	if f.Value("tenant") == "" && len(tenants) > 0 {
 		f.Values.Set("tenant", tenants[0].Slug)
 	}
-	f.Order = []string{"tenant", "email", "code", "password", "repeat_password"}
+	f.Fields = web.Fields(
+		"tenant", "accounts.login.tenant",
+		"email", "accounts.login.email",
+		"code", "accounts.activate.code",
+		"password", "accounts.account.new_password",
+		"repeat_password", "accounts.account.repeat_password",
+	)
 	h.R.Render(w, r, status, "accounts/activate", web.View{Title: "accounts.activate.title", Form: f,
 		Data: loginData{Tenants: tenants, Error: msg}})
 }

@@ -127,7 +127,14 @@ type userFormData struct {
 	Self          bool
 }
 
-var userFields = []string{"name", "email", "role", "organisation_id", "language", "disabled"}
+var userFields = web.Fields(
+	"name", "accounts.user.name",
+	"email", "accounts.user.email",
+	"role", "accounts.user.role",
+	"organisation_id", "accounts.user.organisation",
+	"language", "accounts.user.language",
+	"disabled", "accounts.user.disable",
+)
 
 func (h *HTTP) userFormView(w http.ResponseWriter, r *http.Request, actor access.Actor, u *User, values url.Values) (web.View, bool) {
 	orgs, err := h.Organisations(r.Context(), actor)
@@ -136,7 +143,7 @@ func (h *HTTP) userFormView(w http.ResponseWriter, r *http.Request, actor access
 		return web.View{}, false
 	}
 	f := web.NewForm(values)
-	f.Order = userFields
+	f.Fields = userFields
 	v := web.View{Title: "accounts.user.new_title", Form: f, Data: userFormData{User: u, Roles: roleOptions(actor),
 		Organisations: orgs, Languages: staffLanguages(), Self: u != nil && u.ID == actor.UserID}}
 	if u != nil {

@@ -243,11 +243,20 @@ type orgFormData struct {
 	Regimes []web.Option
 }
 
-var orgFields = []string{"name", "short_name", "type", "data_protection_regime", "kim_carrier", "email", "phone", "website"}
+var orgFields = web.Fields(
+	"name", "directory.org.name",
+	"short_name", "directory.org.short_name",
+	"type", "directory.org.type",
+	"data_protection_regime", "directory.org.regime",
+	"kim_carrier", "directory.org.kim_carrier",
+	"email", "directory.email",
+	"phone", "directory.phone",
+	"website", "directory.org.website",
+)
 
 func orgForm(values url.Values) *web.Form {
 	f := web.NewForm(values)
-	f.Order = orgFields
+	f.Fields = orgFields
 	return f
 }
 

@@ -91,8 +91,20 @@ type locFormData struct {
 	Languages     []web.Option
 }
 
-var locFields = []string{"organisation_id", "name", "street", "postcode", "city", "district_id", "quarter_id",
-	"opening_hours", "languages", "step_free", "phone", "email"}
+var locFields = web.Fields(
+	"organisation_id", "directory.loc.organisation",
+	"name", "directory.loc.name",
+	"street", "directory.loc.street",
+	"postcode", "directory.loc.postcode",
+	"city", "directory.loc.city",
+	"district_id", "directory.loc.district",
+	"quarter_id", "directory.loc.quarter",
+	"opening_hours", "directory.loc.opening_hours",
+	"languages", "directory.loc.languages",
+	"step_free", "directory.loc.step_free",
+	"phone", "directory.phone",
+	"email", "directory.email",
+)
 
 func (h *HTTP) locFormView(w http.ResponseWriter, r *http.Request, actor access.Actor, title string, titleArgs []any, loc *Location, values url.Values) (web.View, bool) {
 	orgs, err := h.orgOptions(r, actor)
@@ -106,7 +118,7 @@ func (h *HTTP) locFormView(w http.ResponseWriter, r *http.Request, actor access.
 		return web.View{}, false
 	}
 	f := web.NewForm(values)
-	f.Order = locFields
+	f.Fields = locFields
 	return web.View{Title: title, TitleArgs: titleArgs, Form: f, Data: locFormData{Loc: loc, Organisations: orgs,
 		Districts: districts, Quarters: quarters, Languages: languageOptions()}}, true
 }
@@ -209,7 +221,7 @@ func (h *HTTP) districtList(w http.ResponseWriter, r *http.Request) {
 
 func districtForm(v url.Values) *web.Form {
 	f := web.NewForm(v)
-	f.Order = []string{"name", "code"}
+	f.Fields = web.Fields("name", "directory.district.name", "code", "directory.district.code")
 	return f
 }
 

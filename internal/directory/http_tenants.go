@@ -44,7 +44,12 @@ func (h *HTTP) tenantList(w http.ResponseWriter, r *http.Request) {
 
 func tenantForm(v url.Values) *web.Form {
 	f := web.NewForm(v)
-	f.Order = []string{"slug", "name", "first_organisation", "disabled"}
+	f.Fields = web.Fields(
+		"slug", "directory.tenant.slug",
+		"name", "directory.tenant.name",
+		"first_organisation", "directory.tenant.first_organisation",
+		"disabled", "directory.tenant.disable",
+	)
 	return f
 }
 

@@ -166,7 +166,14 @@ func (h *HTTP) list(w http.ResponseWriter, r *http.Request) {
 	}
 	q := web.ParseList(r)
 	f, form, err := parseFilter(r, h.S.DB.Clock.Now())
-	form.Order = []string{"from", "to", "action", "actor", "object_id", "outcome"}
+	form.Fields = web.Fields(
+		"from", "privacy.audit.from",
+		"to", "privacy.audit.to",
+		"action", "privacy.audit.action",
+		"actor", "privacy.audit.actor_id",
+		"object_id", "privacy.audit.object",
+		"outcome", "privacy.audit.outcome",
+	)
 	if err != nil {
 		form.WithError(err)
 		h.R.Render(w, r, http.StatusUnprocessableEntity, "privacy/audit", web.View{Title: "privacy.audit.title", Form: form,

@@ -16,7 +16,14 @@ import (
 type Form struct {
 	Values url.Values
 	Errors map[string]errs.Message
-	Order  []string // field order for the error summary
+	Fields []Field // the form's fields in order, for the error summary
+}
+
+// Field names a form field and its label (a message id), so that the error summary can say
+// which field a message is about.
+type Field struct {
+	Name  string
+	Label string
 }
 
 // Option is a choice of a select or checkbox group.
@@ -69,6 +76,7 @@ func (f *Form) Invalid(field string) bool { return f != nil && f.Errors[field].I
 // FieldError is a field message for the error summary.
 type FieldError struct {
 	Field   string
+	Label   string // message id of the field's label, if known
 	Message errs.Message
 }
 
@@ -79,10 +87,10 @@ func (f *Form) Summary() []FieldError {
 	}
 	var out []FieldError
 	seen := map[string]bool{}
-	for _, k := range f.Order {
-		if m, ok := f.Errors[k]; ok {
-			out = append(out, FieldError{k, m})
-			seen[k] = true
+	for _, fl := range f.Fields {
+		if m, ok := f.Errors[fl.Name]; ok {
+			out = append(out, FieldError{fl.Name, fl.Label, m})
+			seen[fl.Name] = true
 		}
 	}
 	var rest []string
@@ -93,7 +101,7 @@ func (f *Form) Summary() []FieldError {
 	}
 	sort.Strings(rest)
 	for _, k := range rest {
-		out = append(out, FieldError{k, f.Errors[k]})
+		out = append(out, FieldError{Field: k, Message: f.Errors[k]})
 	}
 	return out
 }
@@ -161,4 +169,13 @@ func Version(r *http.Request) int {
 		return -1
 	}
 	return v
+}
+
+// Fields builds a field list from alternating names and label message ids.
+func Fields(nameLabel ...string) []Field {
+	out := make([]Field, 0, len(nameLabel)/2)
+	for i := 0; i+1 < len(nameLabel); i += 2 {
+		out = append(out, Field{Name: nameLabel[i], Label: nameLabel[i+1]})
+	}
+	return out
 }
