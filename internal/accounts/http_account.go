@@ -112,8 +112,7 @@ func (h *HTTP) accountLanguage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The explicit choice also replaces a language chosen earlier with ?lang=.
-	http.SetCookie(w, &http.Cookie{Name: "kim_lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true,
-		Secure: web.IsSecure(r), SameSite: http.SameSiteLaxMode})
+	web.SetLanguage(w, r, lang)
 	web.Redirect(w, r, "/konto", "form.saved")
 }
 

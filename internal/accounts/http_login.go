@@ -112,6 +112,9 @@ func (h *HTTP) completeStep(w http.ResponseWriter, r *http.Request, res *LoginRe
 	next = SafeNext(next, "")
 	switch res.Session.Stage {
 	case auth.StageFull:
+		if res.User != nil && res.User.Language != "" {
+			web.SetLanguage(w, r, res.User.Language)
+		}
 		http.Redirect(w, r, SafeNext(next, "/start"), http.StatusSeeOther)
 	default:
 		target := pendingPath(res.Session.Stage)

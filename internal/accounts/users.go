@@ -64,7 +64,8 @@ type Activation struct {
 }
 
 func newActivationCode() string {
-	c := strings.ToUpper(auth.RandomString(9)) // 72 bits
+	// 12 characters from 36 symbols after folding case and replacing - and _: about 62 bits.
+	c := strings.ToUpper(auth.RandomString(9))
 	c = strings.NewReplacer("-", "X", "_", "Y").Replace(c)
 	return c[0:4] + "-" + c[4:8] + "-" + c[8:12]
 }

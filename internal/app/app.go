@@ -165,6 +165,7 @@ func Wire(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.Renderer.SessionIdle, a.Renderer.SessionAbsolute = cfg.Sessions.Idle, cfg.Sessions.Absolute
 	w, r := d.Pools()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(w, "write"))
@@ -199,7 +200,7 @@ func Wire(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 		a.Renderer.Fail(w, r, errs.E(errs.Forbidden, "error.cross_origin"))
 	}))
 	a.handler = web.Chain(a.Router,
-		web.Base(cfg.TrustedProxies),
+		web.Base(cfg.TrustedProxies, log),
 		web.Observe(log, metrics, func(w http.ResponseWriter, r *http.Request) {
 			a.Renderer.Fail(w, r, errors.New("panic"))
 		}),

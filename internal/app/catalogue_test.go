@@ -448,6 +448,10 @@ func TestLoginStepPagesShowNoRawMessageIDs(t *testing.T) {
 			check("activation code", r, http.StatusOK)
 			check("duplicate address", c.PostForm("/verwaltung/benutzer", url.Values{"name": {"Neue Kollegin"}, "email": {"neu@alpha.example"},
 				"role": {string(access.CaseManager)}, "organisation_id": {f.OrgA1.ID}, "language": {"de"}}), http.StatusUnprocessableEntity)
+			// The account's saved language is what a later login brings back.
+			if r := c.PostForm("/konto/sprache", url.Values{"language": {lang}}); r.StatusCode != http.StatusSeeOther {
+				t.Fatalf("save language: %d", r.StatusCode)
+			}
 			c.PostForm("/abmelden", nil)
 
 			env.Clock.Advance(30 * time.Second)

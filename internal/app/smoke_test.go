@@ -166,3 +166,15 @@ func TestServeLogsAuditCheckpoints(t *testing.T) {
 		}
 	}
 }
+
+// A language picked on a public page before the login gives way to the account's saved language.
+func TestLoginBringsBackTheAccountsLanguage(t *testing.T) {
+	env := apptest.New(t, apptest.SQLite, apptest.Options{})
+	env.Seed()
+	c := env.Client()
+	c.Get("/anmelden?lang=en")
+	c.Login(access.CaseManager)
+	if got := c.Get("/start").Doc(t).Find("html").AttrOr("lang", ""); got != "de" {
+		t.Fatalf("start page in %q, want the account's language de", got)
+	}
+}

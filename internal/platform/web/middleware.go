@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -49,8 +50,11 @@ func IsSecure(r *http.Request) bool {
 }
 
 // Base sets the request id and the client facts. A client address from X-Forwarded-For and the
-// scheme from X-Forwarded-Proto are believed only when the direct peer is a trusted proxy.
-func Base(trusted []netip.Prefix) func(http.Handler) http.Handler {
+// scheme from X-Forwarded-Proto are believed only when the direct peer is a trusted proxy. The
+// first request that carries X-Forwarded-For from an untrusted peer is logged once: behind an
+// unconfigured proxy every client would share the proxy's address (and its login throttle).
+func Base(trusted []netip.Prefix, log *slog.Logger) func(http.Handler) http.Handler {
+	var warned sync.Once
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			id := reqid.New()
@@ -60,6 +64,13 @@ func Base(trusted []netip.Prefix) func(http.Handler) http.Handler {
 				peer = r.RemoteAddr
 			}
 			c := Client{IP: peer, HTTPS: r.TLS != nil}
+			if r.Header.Get("X-Forwarded-For") != "" && log != nil {
+				if addr, err := netip.ParseAddr(peer); err != nil || !isTrusted(addr, trusted) {
+					warned.Do(func() {
+						log.Warn("X-Forwarded-For from a peer that is not a trusted proxy is ignored; set KIM_TRUSTED_PROXIES if kim runs behind a proxy")
+					})
+				}
+			}
 			if addr, err := netip.ParseAddr(peer); err == nil && isTrusted(addr, trusted) {
 				if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
 					parts := strings.Split(xff, ",")
@@ -230,6 +241,13 @@ type langKey struct{}
 
 const langCookie = "kim_lang"
 
+// SetLanguage remembers lang as the browser's language (after a login: the account's choice
+// replaces one picked earlier on public pages).
+func SetLanguage(w http.ResponseWriter, r *http.Request, lang string) {
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: IsSecure(r), SameSite: http.SameSiteLaxMode})
+}
+
 // LangFrom returns the language chosen for the request.
 func LangFrom(ctx context.Context) string {
 	if l, ok := ctx.Value(langKey{}).(string); ok {
@@ -252,8 +270,7 @@ func Language(supported []string) func(http.Handler) http.Handler {
 			lang := ""
 			if q := r.URL.Query().Get("lang"); i18n.Supported(q, supported) {
 				lang = q
-				http.SetCookie(w, &http.Cookie{Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600,
-					HttpOnly: true, Secure: IsSecure(r), SameSite: http.SameSiteLaxMode})
+				SetLanguage(w, r, q)
 			} else if c, err := r.Cookie(langCookie); err == nil && i18n.Supported(c.Value, supported) {
 				lang = c.Value
 			} else if id := IdentityFrom(r.Context()); id != nil && i18n.Supported(id.Actor.Language, supported) {

@@ -81,6 +81,9 @@ type Page struct {
 	Languages  []string
 	Status     int
 	SessionEnd time.Time
+	// The session lifetimes, for texts that explain them.
+	SessionIdleMinutes   int
+	SessionAbsoluteHours int
 }
 
 // Authenticated reports whether a full session renders the page.
@@ -90,6 +93,9 @@ func (p *Page) Authenticated() bool {
 
 // Renderer renders pages: each page template is parsed together with the layout and partials.
 type Renderer struct {
+	// Session lifetimes shown in texts (set by the app from its configuration).
+	SessionIdle, SessionAbsolute time.Duration
+
 	cat   *i18n.Catalogue
 	pages map[string]*template.Template
 	nav   []NavEntry
@@ -219,6 +225,7 @@ func (rr *Renderer) page(w http.ResponseWriter, r *http.Request, status int, v V
 	if v.Title != "" {
 		p.TitleText = l.T(v.Title, v.TitleArgs...)
 	}
+	p.SessionIdleMinutes, p.SessionAbsoluteHours = int(rr.SessionIdle.Minutes()), int(rr.SessionAbsolute.Hours())
 	if p.Authenticated() {
 		p.Nav = rr.NavFor(id.Actor, r.URL.Path)
 		p.SessionEnd = id.IdleDeadline

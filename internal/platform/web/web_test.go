@@ -371,7 +371,7 @@ func TestBaseBelievesForwardedHeadersOnlyFromTrustedProxies(t *testing.T) {
 	} {
 		var got Client
 		var id string
-		h := Base(tc.trusted)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := Base(tc.trusted, nil)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			got = ClientFrom(r.Context())
 			id = reqid.From(r.Context())
 		}))
@@ -405,7 +405,7 @@ func TestBaseLoopbackHostAndRequestIDs(t *testing.T) {
 	for host, local := range map[string]bool{"localhost:8080": true, "127.0.0.1:8080": true, "127.0.0.1": true, "[::1]:8080": true,
 		"kim.example": false, "10.0.0.1:80": false, "localhost.evil.example": false} {
 		var c Client
-		h := Base(nil)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { c = ClientFrom(r.Context()) }))
+		h := Base(nil, nil)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { c = ClientFrom(r.Context()) }))
 		r := httptest.NewRequest(http.MethodGet, "/", nil)
 		r.Host = host
 		rec := httptest.NewRecorder()
@@ -470,7 +470,7 @@ func TestObserveRecoversPanics(t *testing.T) {
 	failed := ""
 	h := Chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		panic("secret detail from the handler")
-	}), Base(nil), Observe(log, nil, func(w http.ResponseWriter, r *http.Request) {
+	}), Base(nil, nil), Observe(log, nil, func(w http.ResponseWriter, r *http.Request) {
 		failed = reqid.From(r.Context())
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = io.WriteString(w, "generic error "+failed)
