@@ -83,7 +83,7 @@ func (h *HTTP) userExport(w http.ResponseWriter, r *http.Request) {
 	}
 	q := web.ParseList(r, "name", "email", "role", "organisation", "login")
 	q.Page, q.Size = 1, 100000
-	items, _, err := h.S.ListUsers(r.Context(), actor, q, userFilter(r))
+	items, err := h.S.ExportUsers(r.Context(), actor, q, userFilter(r))
 	if err != nil {
 		h.R.Fail(w, r, err)
 		return

@@ -21,6 +21,17 @@ func userResource(u *User) access.Resource {
 
 // ListUsers lists the accounts the actor may see (a team lead sees the own organisation only).
 func (s *Service) ListUsers(ctx context.Context, actor access.Actor, q web.ListQuery, f UserFilter) ([]UserRow, int, error) {
+	return s.listUsersAudited(ctx, actor, q, f, "user.list")
+}
+
+// ExportUsers returns the accounts for a download; the audit entry says so.
+func (s *Service) ExportUsers(ctx context.Context, actor access.Actor, q web.ListQuery, f UserFilter) ([]UserRow, error) {
+	out, _, err := s.listUsersAudited(ctx, actor, q, f, "user.export")
+	return out, err
+}
+
+// listUsersAudited lists accounts (staff's personal data) and records the read.
+func (s *Service) listUsersAudited(ctx context.Context, actor access.Actor, q web.ListQuery, f UserFilter, action string) ([]UserRow, int, error) {
 	if err := access.Check(actor, access.KindUser, access.List); err != nil {
 		return nil, 0, err
 	}
@@ -28,9 +39,12 @@ func (s *Service) ListUsers(ctx context.Context, actor access.Actor, q web.ListQ
 		out   []UserRow
 		total int
 	)
-	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
-		out, total, err = listUsers(ctx, tx, access.Scope(actor, access.KindUser, access.List, "u", 1), q, f)
-		return err
+	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {
+		if out, total, err = listUsers(ctx, tx, access.Scope(actor, access.KindUser, access.List, "u", 1), q, f); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, audit.Entry{Actor: actor, Action: action, ObjectType: "user",
+			Details: map[string]string{"results": strconv.Itoa(len(out)), "page": strconv.Itoa(q.Page)}})
 	})
 	return out, total, err
 }
@@ -44,11 +58,14 @@ func (s *Service) GetUser(ctx context.Context, actor access.Actor, id string) (*
 		return nil, errs.ErrNotFound
 	}
 	var u *User
-	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
+	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {
 		if u, err = getUser(ctx, tx, actor.TenantID, id); err != nil {
 			return err
 		}
-		return access.Can(actor, access.View, userResource(u))
+		if err := access.Can(actor, access.View, userResource(u)); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, audit.Entry{Actor: actor, Action: "user.view", ObjectType: "user", ObjectID: u.ID})
 	})
 	if err != nil {
 		return nil, err
@@ -150,10 +167,16 @@ func (s *Service) TenantAdmins(ctx context.Context, actor access.Actor, tenantID
 		return nil, err
 	}
 	var out []UserRow
-	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
+	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {
 		out, _, err = listUsers(ctx, tx, access.Filter{SQL: "u.tenant_id = $1", Args: []any{tenantID}},
 			web.ListQuery{Page: 1, Size: 100, Sort: "name"}, UserFilter{Role: access.TenantAdmin})
-		return err
+		if err != nil {
+			return err
+		}
+		a := actor
+		a.TenantID = tenantID
+		return s.audit(ctx, tx, audit.Entry{Actor: a, TenantID: tenantID, Action: "user.list", ObjectType: "user",
+			Details: map[string]string{"results": strconv.Itoa(len(out)), "role": string(access.TenantAdmin)}})
 	})
 	return out, err
 }

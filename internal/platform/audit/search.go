@@ -14,6 +14,7 @@ type Filter struct {
 	From       time.Time // inclusive
 	To         time.Time // exclusive
 	ActorID    string
+	ActorEmail string // the e-mail address of the acting account (as it is now)
 	Action     string // exact action or a prefix ending in "."
 	ObjectType string
 	ObjectID   string
@@ -44,6 +45,9 @@ func Search(ctx context.Context, tx *db.Tx, tenantID string, f Filter, limit, of
 	if f.ActorID != "" {
 		add("a.actor_id = ?", f.ActorID)
 	}
+	if f.ActorEmail != "" {
+		add("u.email = ?", f.ActorEmail)
+	}
 	if f.Action != "" {
 		if strings.HasSuffix(f.Action, ".") {
 			add("a.action LIKE ? ESCAPE '\\'", strings.NewReplacer("%", "\\%", "_", "\\_").Replace(f.Action)+"%")
@@ -61,17 +65,16 @@ func Search(ctx context.Context, tx *db.Tx, tenantID string, f Filter, limit, of
 		add("a.outcome = ?", f.Outcome)
 	}
 	w := strings.Join(where, " AND ")
-	var total int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM audit_log a WHERE "+w, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
 	// Actor ids are text in the audit trail ("system" for the command line), so the join
 	// compares as text on both engines.
+	from := " FROM audit_log a LEFT JOIN users u ON u.tenant_id = a.tenant_id AND CAST(u.id AS TEXT) = a.actor_id WHERE " + w
+	var total int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*)"+from, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT a.tenant_id, a.seq, a.id, a.at, a.actor_id, a.actor_role, a.actor_org_id, a.action,
 		a.object_type, a.object_id, a.purpose, a.outcome, a.request_id, a.details, a.prev_hash, a.hash,
-		COALESCE(u.name, ''), COALESCE(u.email, '')
-		FROM audit_log a LEFT JOIN users u ON u.tenant_id = a.tenant_id AND CAST(u.id AS TEXT) = a.actor_id
-		WHERE `+w+" ORDER BY a.seq DESC LIMIT "+strconv.Itoa(limit)+" OFFSET "+strconv.Itoa(offset), args...)
+		COALESCE(u.name, ''), COALESCE(u.email, '')`+from+" ORDER BY a.seq DESC LIMIT "+strconv.Itoa(limit)+" OFFSET "+strconv.Itoa(offset), args...)
 	if err != nil {
 		return nil, 0, err
 	}
