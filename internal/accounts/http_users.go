@@ -193,14 +193,24 @@ func userValues(u *User) url.Values {
 		"language": {u.Language}, "disabled": {disabled}, "version": {strconv.Itoa(u.Version)}}
 }
 
-func (h *HTTP) userEdit(w http.ResponseWriter, r *http.Request) {
+// loadUser passes the administration guard and loads the account named by the path; it
+// answers the request itself when either fails.
+func (h *HTTP) loadUser(w http.ResponseWriter, r *http.Request) (access.Actor, *User, bool) {
 	actor, ok := h.manage(w, r)
 	if !ok {
-		return
+		return actor, nil, false
 	}
 	u, err := h.S.GetUser(r.Context(), actor, r.PathValue("id"))
 	if err != nil {
 		h.R.Fail(w, r, err)
+		return actor, nil, false
+	}
+	return actor, u, true
+}
+
+func (h *HTTP) userEdit(w http.ResponseWriter, r *http.Request) {
+	actor, u, ok := h.loadUser(w, r)
+	if !ok {
 		return
 	}
 	if v, ok := h.userFormView(w, r, actor, u, userValues(u)); ok {
@@ -229,13 +239,8 @@ func (h *HTTP) userUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *HTTP) userConfirm(w http.ResponseWriter, r *http.Request, title, question, consequence, button, action string) {
-	actor, ok := h.manage(w, r)
+	_, u, ok := h.loadUser(w, r)
 	if !ok {
-		return
-	}
-	u, err := h.S.GetUser(r.Context(), actor, r.PathValue("id"))
-	if err != nil {
-		h.R.Fail(w, r, err)
 		return
 	}
 	h.R.RenderConfirm(w, r, title, web.Confirm{Question: question, Name: u.Name, Consequence: consequence, Confirm: button,

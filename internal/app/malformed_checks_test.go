@@ -97,7 +97,7 @@ func shorten(s string) string {
 }
 
 var (
-	dataURL    = regexp.MustCompile(`data:[a-z/+.-]+;base64,[A-Za-z0-9+/=]+`)
+	dataURL    = regexp.MustCompile(`data:[^"]*`)
 	secretText = regexp.MustCompile(`<p class="secret"[^>]*>[^<]*</p>`)
 )
 
