@@ -47,6 +47,9 @@ commands:
                                                  check the audit hash chain (and that no entry
                                                  after a saved checkpoint was cut off)
   audit checkpoint [--db DSN]                    print the chain heads to keep outside the database
+  names match                                    read NAME_A<TAB>NAME_B lines on stdin, write
+                                                 SCORE<TAB>MATCH (1 = plausibly the same person)
+  names explain NAME_A NAME_B                    say which name parts matched how
   version                                        print the version
 
 The database is --db, else KIM_DATABASE_URL, else ./kim-data/kim.db (SQLite).
@@ -108,7 +111,7 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	cmd, rest := args[0], args[1:]
 	sub := ""
-	if (cmd == "seed" || cmd == "user" || cmd == "audit" || cmd == "tenant") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+	if (cmd == "seed" || cmd == "user" || cmd == "audit" || cmd == "tenant" || cmd == "names") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		sub, rest = rest[0], rest[1:]
 	}
 	switch cmd + " " + sub {
@@ -148,6 +151,10 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 			}
 			return err
 		})
+	case "names match":
+		return cmdNamesMatch(rest, stdin, stdout)
+	case "names explain":
+		return cmdNamesExplain(rest, stdout)
 	case "version ":
 		fmt.Fprintln(stdout, "kim "+Version())
 		return nil
