@@ -164,6 +164,9 @@ func (d *dictionary) annotate(t *token) {
 		if endingOf(e.sym) != t.end {
 			continue // Karima is not a spelling of Karim, Mohammadi not one of Mohammad
 		}
+		if e.abjad == t.abjad() && (len(e.sym)-len(t.sym) > 2 || len(t.sym)-len(e.sym) > 2) {
+			continue // three sounds more or less are too far for a spelling
+		}
 		sim := symSimilarity(t.sym, t.abjad(), e.sym, e.abjad)
 		switch {
 		case best >= 0 && e.group == bestG:

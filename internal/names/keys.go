@@ -12,26 +12,25 @@ const maxKeyParts = 6
 // parts also give keys joined, so that compounds written joined or apart meet. Two matching names
 // nearly always share a pair key; pair keys are selective, part keys are the fallback.
 func Keys(n *Name) []string {
-	units := make([]token, 0, maxKeyParts+2)
-	for i := range n.tokens {
-		if i == maxKeyParts {
-			break
-		}
-		units = append(units, n.tokens[i])
+	type unit struct {
+		t      *token
+		lo, hi int // the original parts the unit covers
 	}
-	parts := len(units)
-	type span struct{ lo, hi int } // the original parts a unit covers
-	spans := make([]span, 0, parts+2)
+	var buf [3 * maxKeyParts]unit
+	units := buf[:0]
+	parts := min(len(n.tokens), maxKeyParts)
 	for i := 0; i < parts; i++ {
-		spans = append(spans, span{i, i})
+		units = append(units, unit{&n.tokens[i], i, i})
+		if a := n.tokens[i].alt; a != nil {
+			units = append(units, unit{a, i, i}) // Alhassan also as Hassan
+		}
 	}
 	if parts >= 2 && parts <= 3 {
 		d := dict()
 		for i := 0; i+1 < parts; i++ {
-			jt := joinTokens(units[i], units[i+1])
+			jt := joinTokens(n.tokens[i], n.tokens[i+1])
 			d.annotate(&jt)
-			units = append(units, jt)
-			spans = append(spans, span{i, i + 1})
+			units = append(units, unit{&jt, i, i + 1})
 		}
 	}
 	seen := map[string]bool{}
@@ -42,39 +41,44 @@ func Keys(n *Name) []string {
 			keys = append(keys, k)
 		}
 	}
-	skel := make([]string, len(units))
-	prim := make([]string, len(units))
-	for i := range units {
-		skel[i], prim[i] = unitKeys(&units[i])
-		addKey("t:" + skel[i])
-		addKey("t:" + prim[i])
+	unitKeys := make([][]string, len(units))
+	for i, u := range units {
+		unitKeys[i] = tokenKeys(u.t)
+		for _, k := range unitKeys[i] {
+			addKey("t:" + k)
+		}
 	}
 	for i := range units {
 		for j := i + 1; j < len(units); j++ {
-			if spans[i].hi >= spans[j].lo && spans[j].hi >= spans[i].lo {
+			if units[i].hi >= units[j].lo && units[j].hi >= units[i].lo {
 				continue // overlapping units describe the same part
 			}
-			addKey("p:" + pairKey(skel[i], skel[j]))
-			addKey("p:" + pairKey(prim[i], prim[j]))
+			for _, a := range unitKeys[i] {
+				for _, b := range unitKeys[j] {
+					addKey("p:" + pairKey(a, b))
+				}
+			}
 		}
 	}
 	sort.Strings(keys)
 	return keys
 }
 
-// unitKeys gives a part's skeleton key and its primary key: the dictionary name when there is one,
-// else the skeleton.
-func unitKeys(t *token) (skel, prim string) {
+// tokenKeys gives a part's keys: its skeleton, the skeleton in the second reading of ambiguous
+// letters, and its dictionary name.
+func tokenKeys(t *token) []string {
 	s := skeleton(t.sym)
 	if s == "" {
-		s = "v" + string(t.sym) // only vowels and weak letters: keep them
-	} else {
-		s = "s" + s
+		return []string{"v" + string(t.sym)} // only vowels and weak letters: keep them
+	}
+	keys := []string{"s" + s}
+	if a := altSkeleton(t.sym); a != "" {
+		keys = append(keys, "s"+a)
 	}
 	if len(t.groups) > 0 {
-		return s, "g" + dict().groups[t.groups[0]].ID
+		keys = append(keys, "g"+dict().groups[t.groups[0]].ID)
 	}
-	return s, s
+	return keys
 }
 
 func pairKey(a, b string) string {

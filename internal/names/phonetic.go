@@ -325,19 +325,42 @@ func collapse(dst []byte, start int) []byte {
 }
 
 // skeletonClass maps a symbol to a coarse consonant class for blocking keys, or 0 to drop it.
-func skeletonClass(b byte) byte {
+// With alt set, symbols of two readings take their second one: a Latin "ch" is sh (French)
+// rather than kh (German), a Latin j is y rather than dzh, a jim is g (Egyptian Ragab/Rajab),
+// a g may stand for h (Russian and Ukrainian readings of г).
+func skeletonClass(b byte, alt bool) byte {
 	switch b {
 	case 'b', 'p':
 		return 'P'
 	case 'd', 't', symTh, symDh:
 		return 'T'
-	case 'f', 'v', 'w':
+	case 'f':
 		return 'F'
-	case 'g', 'k', symKh, symGh, symCh:
+	case 'g':
+		if alt {
+			return 0
+		}
+		return 'K'
+	case symCh:
+		if alt {
+			return 'S'
+		}
+		return 'K'
+	case 'k', symKh, symGh:
 		return 'K'
 	case 's', 'z', symSh, symZh, symTs:
 		return 'S'
-	case symTsh, symDzh, symLatinJ:
+	case symLatinJ:
+		if alt {
+			return 0
+		}
+		return 'J'
+	case symDzh:
+		if alt {
+			return 'K'
+		}
+		return 'J'
+	case symTsh:
 		return 'J'
 	case 'l':
 		return 'L'
@@ -348,15 +371,27 @@ func skeletonClass(b byte) byte {
 	case 'r':
 		return 'R'
 	}
-	return 0 // vowels, h, y, glottal
+	return 0 // vowels, h, y, v, w, glottal: written or left out too freely to block on
 }
 
 // skeleton is the coarse consonant skeleton of a symbol string: the blocking key of a token.
-func skeleton(sym []byte) string {
-	var buf [32]byte
+func skeleton(sym []byte) string { return skeletonOf(sym, false) }
+
+// altSkeleton is the skeleton in the second reading of ambiguous letters; "" when it equals the
+// first.
+func altSkeleton(sym []byte) string {
+	a := skeletonOf(sym, true)
+	if a == skeleton(sym) {
+		return ""
+	}
+	return a
+}
+
+func skeletonOf(sym []byte, alt bool) string {
+	var buf [maxSym]byte
 	out := buf[:0]
 	for _, b := range sym {
-		c := skeletonClass(b)
+		c := skeletonClass(b, alt)
 		if c == 0 || (len(out) > 0 && out[len(out)-1] == c) {
 			continue
 		}
