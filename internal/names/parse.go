@@ -221,6 +221,9 @@ func newToken(p string) token {
 		t.sym = t.sym[:maxSym]
 	}
 	t.end = endingOf(t.sym)
+	if t.fold == "" {
+		t.fold = string(t.sym)
+	}
 	return t
 }
 

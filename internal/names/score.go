@@ -106,7 +106,7 @@ func tokenSim1(x, y *token) (float64, How) {
 		return 1, HowIdentical
 	}
 	if len(x.fold) == 1 || len(y.fold) == 1 {
-		if x.sc == scriptLatin && y.sc == scriptLatin && x.fold[0] == y.fold[0] {
+		if x.sc == scriptLatin && y.sc == scriptLatin && x.fold != "" && y.fold != "" && x.fold[0] == y.fold[0] {
 			return 0.8, HowInitial
 		}
 		return 0, HowNone
@@ -320,6 +320,13 @@ func popcount(x int) int {
 // written joined on one side and apart on the other). It returns the best alignment and the
 // parts it aligned.
 func compare(a, b *Name) (alignment, []token, []token) {
+	if a.Raw > b.Raw {
+		// Compare in one canonical order, so that the result does not depend on the order of
+		// the arguments (ties between alignments are broken the same way).
+		al, tb, ta := compare(b, a)
+		al.swapped = !al.swapped
+		return al, ta, tb
+	}
 	best := align(a.tokens, b.tokens)
 	ta, tb := a.tokens, b.tokens
 	if best.match || len(a.tokens)+len(b.tokens) < 3 {
