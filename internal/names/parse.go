@@ -245,13 +245,13 @@ func flatLatin(p string) string {
 		return strings.ReplaceAll(p, "'", "")
 	}
 	var b strings.Builder
-	for _, r := range decompose(p) {
+	for _, r := range p {
 		switch {
-		case unicode.Is(unicode.Mn, r), r == '\'':
+		case r == '\'' || unicode.Is(unicode.Mn, r):
 		case latinFlat[r] != "":
 			b.WriteString(latinFlat[r])
-		case r < utf8.RuneSelf:
-			b.WriteRune(r)
+		case latinBase(r) != "":
+			b.WriteString(latinBase(r))
 		default:
 			b.WriteRune(r)
 		}
@@ -266,18 +266,46 @@ func soundLatin(p string) string {
 		return p
 	}
 	var b strings.Builder
-	for _, r := range norm.NFC.String(p) {
+	for _, r := range p {
 		if s, ok := latinSound[r]; ok {
 			b.WriteString(s)
-			continue
-		}
-		for _, d := range decompose(string(r)) {
-			if d < utf8.RuneSelf {
-				b.WriteRune(d)
-			}
+		} else if r < utf8.RuneSelf {
+			b.WriteRune(r)
+		} else {
+			b.WriteString(latinBase(r))
 		}
 	}
 	return b.String()
+}
+
+// baseLetters holds the ASCII letters left of each precomposed Latin letter once its
+// diacritics are removed (é → e, ǆ → dz), for U+0000–U+02FF and U+1E00–U+1EFF.
+var baseLetters = func() (t [0x400]string) {
+	fill := func(lo, hi rune, off int) {
+		for r := lo; r <= hi; r++ {
+			var b strings.Builder
+			for _, d := range norm.NFKD.String(string(r)) {
+				if d < utf8.RuneSelf && unicode.IsLetter(d) {
+					b.WriteRune(unicode.ToLower(d))
+				}
+			}
+			t[int(r-lo)+off] = b.String()
+		}
+	}
+	fill(0xC0, 0x2FF, 0xC0)
+	fill(0x1E00, 0x1EFF, 0x300)
+	return t
+}()
+
+// latinBase returns the flat ASCII letters of a Latin letter with diacritics, "" for others.
+func latinBase(r rune) string {
+	switch {
+	case r >= 0xC0 && r <= 0x2FF:
+		return baseLetters[r]
+	case r >= 0x1E00 && r <= 0x1EFF:
+		return baseLetters[r-0x1E00+0x300]
+	}
+	return ""
 }
 
 func decompose(s string) string { return norm.NFD.String(s) }
