@@ -13,8 +13,8 @@ import (
 	"kim/internal/names"
 )
 
-// maxMatchLine bounds one input line of `kim names match`; a longer line is answered as
-// malformed, and reading goes on with the next line.
+// maxMatchLine bounds one input line of `kim names match` (without its line break); a longer
+// line is answered as malformed, and reading goes on with the next line.
 const maxMatchLine = 64 * 1024
 
 // matchBatch is the number of lines compared together, in parallel, before they are written in
@@ -36,6 +36,9 @@ func cmdNamesMatch(args []string, stdin io.Reader, stdout io.Writer) error {
 		lines = lines[:0]
 		var readErr error
 		for len(lines) < matchBatch {
+			if len(lines) > 0 && r.Buffered() == 0 {
+				break // answer what we have before waiting for more input (interactive use)
+			}
 			line, err := readLine(r)
 			if err != nil {
 				readErr = err
@@ -54,9 +57,12 @@ func cmdNamesMatch(args []string, stdin io.Reader, stdout io.Writer) error {
 				return err
 			}
 		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
 		if readErr != nil {
 			if errors.Is(readErr, io.EOF) {
-				return w.Flush()
+				return nil
 			}
 			return readErr
 		}

@@ -92,6 +92,9 @@ func describe(t *token) string {
 	if t.sc != scriptLatin && t.text != t.fold {
 		s = t.text + " (" + t.fold + ")"
 	}
+	if t.joined {
+		s += " (joined)"
+	}
 	if len(t.groups) > 0 {
 		mark := ""
 		if !t.exact {

@@ -17,8 +17,8 @@ import (
 //go:embed data/*.tsv
 var dataFS embed.FS
 
-// Group describes one name of the dictionary.
-type Group struct {
+// group describes one name of the dictionary.
+type group struct {
 	ID   string
 	Sex  string // m, f, u
 	Kind string // given, family, both
@@ -31,7 +31,7 @@ type dictEntry struct {
 }
 
 type dictionary struct {
-	groups  []Group
+	groups  []group
 	bySym   map[string][]uint16    // symbol string → groups
 	bySkel  map[string][]dictEntry // skeleton → entries, for the nearest name of a new spelling
 	idIndex map[string]uint16
@@ -55,11 +55,8 @@ func dict() *dictionary {
 	return theDict
 }
 
-// Groups returns the dictionary's groups (for reports and tests).
-func Groups() []Group { return append([]Group(nil), dict().groups...) }
-
 // maxNearest bounds the entries compared when a spelling is not in the dictionary.
-const maxNearest = 96
+const maxNearest = 256
 
 func loadDictionary(fsys fs.FS) (*dictionary, error) {
 	d := &dictionary{
@@ -107,7 +104,7 @@ func (d *dictionary) loadFile(fsys fs.FS, name string) error {
 			return fmt.Errorf("names: %s:%d: too many groups", name, line)
 		}
 		g := uint16(len(d.groups))
-		d.groups = append(d.groups, Group{ID: id, Sex: strings.TrimSpace(fields[1]), Kind: strings.TrimSpace(fields[2])})
+		d.groups = append(d.groups, group{ID: id, Sex: strings.TrimSpace(fields[1]), Kind: strings.TrimSpace(fields[2])})
 		d.idIndex[id] = g
 		for _, v := range strings.Split(fields[3], "|") {
 			if strings.TrimSpace(v) == "" {
@@ -135,6 +132,11 @@ func (d *dictionary) add(v string, g uint16) {
 		d.bySym[key] = append(d.bySym[key], g)
 	}
 	sk := skeleton(t.sym)
+	for _, e := range d.bySkel[sk] {
+		if e.group == g && string(e.sym) == key {
+			return // the same sounds already stand for this name
+		}
+	}
 	d.bySkel[sk] = append(d.bySkel[sk], dictEntry{sym: t.sym, group: g, abjad: t.abjad()})
 }
 
@@ -167,7 +169,11 @@ func (d *dictionary) annotate(t *token) {
 		if e.abjad == t.abjad() && (len(e.sym)-len(t.sym) > 2 || len(t.sym)-len(e.sym) > 2) {
 			continue // three sounds more or less are too far for a spelling
 		}
-		sim := symSimilarity(t.sym, t.abjad(), e.sym, e.abjad)
+		cost, n := symCost(t.sym, t.abjad(), e.sym, e.abjad)
+		if !costAllowed(cost, n) {
+			continue
+		}
+		sim := costSimilarity(cost, n)
 		switch {
 		case best >= 0 && e.group == bestG:
 			best = max(best, sim)
@@ -180,7 +186,7 @@ func (d *dictionary) annotate(t *token) {
 			second, secondG = sim, e.group
 		}
 	}
-	if best < nearestMin || !costAllowed(int((1-best)*float64(costFull*len(t.sym))+0.5), len(t.sym)) {
+	if best < nearestMin {
 		return
 	}
 	if second >= nearestMin && best-second < nearestMargin {

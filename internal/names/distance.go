@@ -67,20 +67,11 @@ func init() {
 			}
 		}
 	}
-	// QWERTZ neighbours: a slip of the finger costs less than an unrelated letter.
-	rows := []string{"qwertzuiop", "asdfghjkl", "yxcvbnm"}
-	for r, row := range rows {
-		for i := 0; i+1 < len(row); i++ {
-			keyboard(row[i], row[i+1])
-		}
-		if r+1 < len(rows) {
-			next := rows[r+1]
-			for i := 0; i < len(row); i++ {
-				for _, j := range []int{i - 1, i} {
-					if j >= 0 && j < len(next) {
-						keyboard(row[i], next[j])
-					}
-				}
+	// Neighbouring keys: a slip of the finger costs less than an unrelated letter.
+	for a := range qwertz {
+		for b := range qwertz[a] {
+			if qwertz[a][b] {
+				keyboard(byte(a), byte(b))
 			}
 		}
 	}
@@ -96,6 +87,18 @@ func init() {
 	indelCost[symAlef], abjadIndel[symAlef] = 40, 40
 	indelCost[symWaw], abjadIndel[symWaw] = 50, 50
 	indelCost[symYa], abjadIndel[symYa] = 50, 50
+}
+
+// costCutoff bounds the distance computed: costAllowed never accepts more than 200, so beyond
+// this the exact figure does not matter.
+const costCutoff = 400
+
+func rowMin(row []int32) int32 {
+	m := row[0]
+	for _, v := range row[1:] {
+		m = min(m, v)
+	}
+	return m
 }
 
 func keyboard(a, b byte) {
@@ -143,6 +146,9 @@ func distance(a, b []byte, abjad bool) int {
 			cur[j] = best
 		}
 		prev2, prev, cur = prev, cur, prev2
+		if rowMin(prev[:len(b)+1]) > costCutoff {
+			return costCutoff // far beyond any allowed distance: stop early
+		}
 	}
 	return int(prev[len(b)])
 }

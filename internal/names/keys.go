@@ -1,6 +1,9 @@
 package names
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // maxKeyParts bounds the parts (and joined neighbours) that give keys.
 const maxKeyParts = 6
@@ -12,35 +15,38 @@ const maxKeyParts = 6
 // parts also give keys joined, so that compounds written joined or apart meet. Two matching names
 // nearly always share a pair key; pair keys are selective, part keys are the fallback.
 func Keys(n *Name) []string {
+	keys := formKeys(n.tokens, nil)
+	if n.plain != nil {
+		keys = formKeys(n.plain, keys) // Abdul Ahmad also with Abdul on its own
+	}
+	sort.Strings(keys)
+	return slices.Compact(keys)
+}
+
+// formKeys appends the keys of one form of a name.
+func formKeys(tokens []token, keys []string) []string {
 	type unit struct {
 		t      *token
 		lo, hi int // the original parts the unit covers
 	}
 	var buf [3 * maxKeyParts]unit
 	units := buf[:0]
-	parts := min(len(n.tokens), maxKeyParts)
+	parts := min(len(tokens), maxKeyParts)
 	for i := 0; i < parts; i++ {
-		units = append(units, unit{&n.tokens[i], i, i})
-		if a := n.tokens[i].alt; a != nil {
+		units = append(units, unit{&tokens[i], i, i})
+		if a := tokens[i].alt; a != nil {
 			units = append(units, unit{a, i, i}) // Alhassan also as Hassan
 		}
 	}
 	if parts >= 2 && parts <= 3 {
 		d := dict()
 		for i := 0; i+1 < parts; i++ {
-			jt := joinTokens(n.tokens[i], n.tokens[i+1])
+			jt := joinTokens(tokens[i], tokens[i+1])
 			d.annotate(&jt)
 			units = append(units, unit{&jt, i, i + 1})
 		}
 	}
-	seen := map[string]bool{}
-	var keys []string
-	addKey := func(k string) {
-		if !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
-		}
-	}
+	addKey := func(k string) { keys = append(keys, k) }
 	unitKeys := make([][]string, len(units))
 	for i, u := range units {
 		unitKeys[i] = tokenKeys(u.t)
@@ -60,13 +66,15 @@ func Keys(n *Name) []string {
 			}
 		}
 	}
-	sort.Strings(keys)
 	return keys
 }
 
 // tokenKeys gives a part's keys: its skeleton, the skeleton in the second reading of ambiguous
 // letters, and its dictionary name.
 func tokenKeys(t *token) []string {
+	if t.sc == scriptOther {
+		return []string{"o" + t.fold}
+	}
 	s := skeleton(t.sym)
 	if s == "" {
 		return []string{"v" + string(t.sym)} // only vowels and weak letters: keep them
@@ -74,6 +82,13 @@ func tokenKeys(t *token) []string {
 	keys := []string{"s" + s}
 	if a := altSkeleton(t.sym); a != "" {
 		keys = append(keys, "s"+a)
+	}
+	if t.sc == scriptLatin && t.fold != "" && isASCII(t.fold) {
+		// the letters as flattened by a clerk (Đinh → Dinh) may read differently
+		var buf [maxSym + 8]byte
+		if f := skeleton(latinSymbols(buf[:0], t.fold)); f != "" && f != s && len(keys) < 3 {
+			keys = append(keys, "s"+f)
+		}
 	}
 	if len(t.groups) > 0 {
 		keys = append(keys, "g"+dict().groups[t.groups[0]].ID)

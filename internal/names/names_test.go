@@ -52,7 +52,7 @@ func TestIssueExamples(t *testing.T) {
 }
 
 func TestCompareProperties(t *testing.T) {
-	for _, p := range evalPairs(t) {
+	for _, p := range evalPairs(t, "dev") {
 		ab, ba := Compare(p[0], p[1]), Compare(p[1], p[0])
 		if ab.Match != ba.Match || ab.Score != ba.Score {
 			t.Errorf("not symmetric: %q/%q gives %+v, the other way %+v", p[0], p[1], ab, ba)
@@ -193,7 +193,7 @@ func TestKeys(t *testing.T) {
 		}
 		return false
 	}
-	for _, p := range evalPairs(t) {
+	for _, p := range evalPairs(t, "dev") {
 		r := Compare(p[0], p[1])
 		if !r.Match {
 			continue
@@ -203,7 +203,7 @@ func TestKeys(t *testing.T) {
 		}
 	}
 	pairsShared, matches := 0, 0
-	for _, p := range evalPairs(t) {
+	for _, p := range evalPairs(t, "dev") {
 		if len(Parse(p[0]).tokens) < 2 || len(Parse(p[1]).tokens) < 2 || !Compare(p[0], p[1]).Match {
 			continue
 		}
@@ -226,7 +226,7 @@ func TestKeys(t *testing.T) {
 }
 
 func TestDictionary(t *testing.T) {
-	gs := Groups()
+	gs := dict().groups
 	if len(gs) < 500 {
 		t.Fatalf("only %d dictionary groups", len(gs))
 	}
@@ -259,5 +259,75 @@ func TestDictionary(t *testing.T) {
 	d, err := loadDictionary(good)
 	if err != nil || len(d.groups) != 1 {
 		t.Fatalf("good dictionary: %v, %+v", err, d)
+	}
+}
+
+func TestReviewedCases(t *testing.T) {
+	same := [][2]string{
+		{"Elham Ahmadi", "الهام احمدی"}, // ال as the first letters of a name
+		{"Ilyas Hassan", "الياس حسن"},
+		{"Ahmad Abdul", "Abdul Ahmad"}, // compound head in a swapped order
+		{"Karimi, Abdul", "Abdul Karimi"},
+		{"Xhemajl Berisha", "Dzhemail Berisha"},    // Albanian xh
+		{"Mammadov Rashad", "Məmmədov Rəşad"},      // Azerbaijani schwa
+		{"Fatima Khan", "فاطمہ خان"},               // Urdu final he
+		{"Γιάννης Παπάς", "Yannis Papas"},          // γ before i
+		{"Zhanna Ivanova", "Ж. Иванова"},           // Cyrillic initial
+		{"ʿAlī Hassan", "Ali Hassan"},              // ayn as a letter
+		{"Sa´id Hassan", "Said Hassan"},            // acute accent as apostrophe
+		{"Schnei\u00adder Anna", "Schneider Anna"}, // soft hyphen
+	}
+	for _, p := range same {
+		if r := Compare(p[0], p[1]); !r.Match {
+			t.Errorf("%q vs %q: want a match, got %+v\n%s", p[0], p[1], r, Explain(p[0], p[1]))
+		}
+	}
+	different := [][2]string{
+		{"王伟 Ahmed", "李娜 Ahmed"},          // an unreadable script is not dropped
+		{"Ραΐσα Πετρόβα", "Reza Petrova"}, // diaeresis keeps α and ι apart
+		{"Ben Müller", "Müller"},          // Ben is a name when it stands first
+		{"An Nguyen", "Nguyen"},
+	}
+	for _, p := range different {
+		if r := Compare(p[0], p[1]); r.Match {
+			t.Errorf("%q vs %q: want no match, got %+v\n%s", p[0], p[1], r, Explain(p[0], p[1]))
+		}
+	}
+	if r := Compare("王伟", "王伟"); !r.Match {
+		t.Errorf("an unreadable script does not match itself: %+v", r)
+	}
+	if r := CompareNames(nil, Parse("Ali Hassan")); r.Match {
+		t.Errorf("nil name matched: %+v", r)
+	}
+	// a matching alignment is not replaced by a better-scoring non-match
+	if r := Compare("Nur U Abubakr", "Said U Bakr E Nur"); r.Score > 0 && !r.Match && Explain("Nur U Abubakr", "Said U Bakr E Nur").Match {
+		t.Errorf("Compare and Explain disagree: %+v", r)
+	}
+	// CompareNames agrees with Compare
+	for _, p := range evalPairs(t, "dev")[:100] {
+		if a, b := Compare(p[0], p[1]), CompareNames(Parse(p[0]), Parse(p[1])); a != b {
+			t.Errorf("%q/%q: Compare %+v, CompareNames %+v", p[0], p[1], a, b)
+		}
+	}
+	if e := Explain("Nur Mohammad Ahmadi", "Nurmohammad Ahmadi"); !strings.Contains(e.String(), "(joined)") {
+		t.Errorf("a join is not shown:\n%s", e)
+	}
+}
+
+// TestWorstCaseWork checks that crafted input within the caps stays cheap in the units that
+// bound the time: the edit distance stops at costCutoff and joins are tried only when they can
+// help. It counts work, not time.
+func TestWorstCaseWork(t *testing.T) {
+	long := strings.Repeat("Abcdefghijklmnopqrstuvwxyzabcdefgh ", 8)
+	other := strings.Repeat("Zyxwvutsrqponmlkjihgfedcbazyxwvuts ", 8)
+	a, b := Parse(long), Parse(other)
+	if len(a.tokens) != maxTokens || len(b.tokens) != maxTokens {
+		t.Fatalf("parts: %d, %d", len(a.tokens), len(b.tokens))
+	}
+	if d := distance(a.tokens[0].sym, b.tokens[0].sym, false); d > costCutoff {
+		t.Errorf("distance %d beyond the cut-off %d", d, costCutoff)
+	}
+	if r := CompareNames(a, b); r.Match {
+		t.Errorf("unrelated long names matched: %+v", r)
 	}
 }

@@ -16,23 +16,29 @@ const (
 
 // token is one analysed part of a name.
 type token struct {
-	text   string // the part as written, lower-case (for explanations)
-	fold   string // flat Latin rendering (diacritics dropped, other scripts transliterated)
-	sym    []byte // phonetic symbols
-	sc     script
-	groups []uint16 // variant-dictionary groups (exact entry or nearest entry)
-	exact  bool     // groups come from an exact dictionary entry
-	end    ending
-	alt    *token // the part without a joined Arabic article (Alhassan → hassan)
+	text    string // the part as written, lower-case (for explanations)
+	fold    string // flat Latin rendering (diacritics dropped, other scripts transliterated)
+	sym     []byte // phonetic symbols
+	sc      script
+	groups  []uint16 // variant-dictionary groups (exact entry or nearest entry)
+	exact   bool     // groups come from an exact dictionary entry
+	end     ending
+	alt     *token // the other reading of a joined article (Alhassan → hassan; الهام Elham)
+	initial bool   // the part is one letter (O. Shevchenko)
+	joined  bool   // two parts joined for the comparison (Nur Mohammad ~ Nurmohammad)
 }
 
 func (t *token) abjad() bool { return t.sc == scriptArabic }
 
-// Name is a parsed name, ready to be compared many times.
+// Name is a parsed name, ready to be compared many times. The zero value is an empty name.
 type Name struct {
-	Raw    string
-	tokens []token
+	raw    string  // the input, which also fixes the order in which two names are compared
+	tokens []token // the parts, compound heads joined with the next part
+	plain  []token // the parts without joining compound heads, when that differs (Ahmad Abdul)
 }
+
+// String returns the name as it was given.
+func (n *Name) String() string { return n.raw }
 
 // Tokens returns the parts of the name as the matcher sees them, in flat Latin.
 func (n *Name) Tokens() []string {
@@ -50,7 +56,7 @@ func Parse(s string) *Name {
 }
 
 func parse(s string, useDict bool) *Name {
-	n := &Name{Raw: s}
+	n := &Name{raw: s}
 	if len(s) > maxInputBytes {
 		s = s[:maxInputBytes]
 	}
@@ -58,30 +64,39 @@ func parse(s string, useDict bool) *Name {
 		s = strings.ToValidUTF8(s, " ")
 	}
 	if !isASCII(s) {
-		s = norm.NFKC.String(s)
+		// NFKC would turn the acute accent used as an apostrophe (Sa´id) into a space.
+		s = norm.NFKC.String(strings.ReplaceAll(s, "´", "'"))
 	}
-	raw := splitTokens(s)
-	raw = joinParticles(raw)
-	for _, r := range raw {
-		if len(n.tokens) == maxTokens {
+	parts := dropParticles(splitTokens(s))
+	joined := joinHeads(parts)
+	n.tokens = newTokens(joined, useDict)
+	if len(joined) != len(parts) {
+		n.plain = newTokens(parts, useDict)
+	}
+	return n
+}
+
+// newTokens analyses parts (at most maxTokens of them) and looks them up in the dictionary.
+func newTokens(parts []string, useDict bool) []token {
+	out := make([]token, 0, min(len(parts), maxTokens))
+	for _, p := range parts {
+		if len(out) == maxTokens {
 			break
 		}
-		t := newToken(r)
-		if len(t.sym) == 0 {
-			continue
+		if t := newToken(p); len(t.sym) > 0 {
+			out = append(out, t)
 		}
-		n.tokens = append(n.tokens, t)
 	}
 	if useDict {
 		d := dict()
-		for i := range n.tokens {
-			d.annotate(&n.tokens[i])
-			if a := n.tokens[i].alt; a != nil {
+		for i := range out {
+			d.annotate(&out[i])
+			if a := out[i].alt; a != nil {
 				d.annotate(a)
 			}
 		}
 	}
-	return n
+	return out
 }
 
 func isASCII(s string) bool {
@@ -106,15 +121,13 @@ func splitTokens(s string) []string {
 	}
 	for _, r := range s {
 		switch {
-		case r == 'İ':
-			b.WriteByte('i')
-		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
-			b.WriteRune(unicode.ToLower(r))
-		case isApostrophe(r):
+		case isApostrophe(r): // before letters: ʿ ʾ ʻ ʼ are modifier letters
 			if b.Len() > 0 {
 				b.WriteByte('\'')
 			}
-		case r == 0x200C || r == 0x200D || r == 0x0640: // ZWNJ, ZWJ, tatweel
+		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
+			b.WriteRune(unicode.ToLower(r))
+		case r == 0x0640 || unicode.Is(unicode.Cf, r): // tatweel, ZWNJ, ZWJ, soft hyphen
 		default:
 			flush()
 			if len(out) > 4*maxTokens {
@@ -134,14 +147,24 @@ func isApostrophe(r rune) bool {
 	return false
 }
 
-// particles are dropped: they join names but do not tell people apart (al-, bin, ibn, von, de).
+// articles are the Arabic article written apart (al-Hassan, El Hassan): dropped wherever they
+// stand.
+var articles = map[string]bool{"al": true, "el": true, "ul": true, "il": true, "ال": true}
+
+// markers link a name to a father or a place and are never names themselves (ibn, bint, oglu,
+// von): dropped wherever they stand.
+var markers = map[string]bool{
+	"bin": true, "ibn": true, "bint": true, "binti": true, "ould": true, "ogly": true, "oglu": true,
+	"ogli": true, "oğlu": true, "qizi": true, "kizi": true, "kyzy": true, "von": true, "vom": true,
+	"zum": true, "zur": true, "بن": true, "بنت": true, "ابن": true,
+}
+
+// particles join names but do not tell people apart (bin, ibn, von, de). They are dropped only
+// between two parts: first or last they may be a name of their own (Ben Müller). "van" is kept:
+// it is far more often the Vietnamese middle name Văn than a Dutch particle.
 var particles = map[string]bool{
-	"al": true, "el": true, "ul": true, "il": true, "bin": true, "ibn": true, "ben": true, "bint": true,
-	"binti": true, "ould": true, "ogly": true, "oglu": true, "ogli": true, "oğlu": true, "qizi": true,
-	"kizi": true, "kyzy": true, "von": true, "vom": true, "zu": true, "zum": true, "zur": true,
-	"de": true, "der": true, "den": true, "del": true, "della": true, "di": true, "du": true,
-	"da": true, "dos": true, "das": true, "ter": true, "ten": true, "y": true,
-	"ال": true, "بن": true, "بنت": true, "ابن": true,
+	"ben": true, "zu": true, "de": true, "der": true, "den": true, "del": true, "della": true,
+	"di": true, "du": true, "da": true, "dos": true, "das": true, "ter": true, "ten": true, "y": true,
 }
 
 // sunArticles are the Arabic article assimilated to the next consonant ("ar-Rahman", "ad-Din");
@@ -160,45 +183,77 @@ var heads = map[string]bool{
 	"عبد": true, "ابو": true, "أبو": true,
 }
 
-// joinParticles drops particles and joins compound heads with the next part.
-func joinParticles(in []string) []string {
-	out := in[:0:0]
-	for i := 0; i < len(in); i++ {
-		p := in[i]
-		if len(in) > 1 {
-			if particles[p] {
-				continue
-			}
-			if c, ok := sunArticles[p]; ok && i+1 < len(in) && strings.HasPrefix(in[i+1], c) {
-				continue
-			}
+// dropParticles drops articles, and particles and assimilated articles between two parts.
+func dropParticles(in []string) []string {
+	if len(in) < 2 {
+		return in
+	}
+	out := make([]string, 0, len(in))
+	for i, p := range in {
+		inner := i > 0 && i+1 < len(in)
+		if i > 0 && heads[in[i-1]] {
+			out = append(out, p) // Abd al-Rahman: the compound keeps its article
+			continue
 		}
-		if heads[p] && i+1 < len(in) {
-			// The article stays inside the compound, as in the joined spellings
-			// (Abdulrahman, عبدالرحمن).
-			joined := p
-			next := i + 1
-			for next < len(in)-1 && (particles[in[next]] || sunArticles[in[next]] != "") {
-				joined += in[next]
-				next++
-			}
-			out = append(out, joined+in[next])
-			i = next
+		switch {
+		case articles[p] || markers[p]:
+			continue
+		case inner && particles[p]:
+			continue
+		case inner && sunArticles[p] != "" && strings.HasPrefix(in[i+1], sunArticles[p]) && len(in[i+1]) >= 3:
 			continue
 		}
 		out = append(out, p)
+	}
+	if len(out) == 0 {
+		return in
+	}
+	return out
+}
+
+// joinHeads joins compound heads with the next part (Abd al-Rahman → abdalrahman); the article
+// stays inside, as in the joined spellings (Abdulrahman, عبدالرحمن).
+func joinHeads(in []string) []string {
+	var out []string
+	for i := 0; i < len(in); i++ {
+		p := in[i]
+		if heads[p] && i+1 < len(in) {
+			if out == nil {
+				out = append(make([]string, 0, len(in)), in[:i]...)
+			}
+			next := i + 1
+			for next < len(in)-1 && (articles[in[next]] || sunArticles[in[next]] != "") {
+				p += in[next]
+				next++
+			}
+			out = append(out, p+in[next])
+			i = next
+			continue
+		}
+		if out != nil {
+			out = append(out, p)
+		}
+	}
+	if out == nil {
+		return in
 	}
 	return out
 }
 
 // newToken analyses one lower-case part.
 func newToken(p string) token {
-	t := token{text: p, sc: scriptOf(p)}
+	t := token{text: p, sc: scriptOf(p), initial: utf8.RuneCountInString(p) == 1}
 	switch t.sc {
 	case scriptArabic:
 		body := p
-		if strings.HasPrefix(body, "ال") && utf8.RuneCountInString(body) > 3 {
-			body = strings.TrimPrefix(body, "ال")
+		if rest, ok := strings.CutPrefix(body, "ال"); ok && utf8.RuneCountInString(rest) >= 2 {
+			// The article, or the first letters of the name (الهام Elham, الياس Ilyas): both
+			// readings are kept.
+			body = rest
+			a := token{text: p, fold: arabicReadable(p), sc: scriptArabic}
+			a.sym = arabicSymbols(make([]byte, 0, len(p)/2+1), p)
+			a.end = endingOf(a.sym)
+			t.alt = &a
 		}
 		t.fold = arabicReadable(body)
 		t.sym = arabicSymbols(make([]byte, 0, len(body)/2+1), body)
@@ -212,10 +267,15 @@ func newToken(p string) token {
 			a.end = endingOf(a.sym)
 			t.alt = &a
 		}
-	default:
+	case scriptCyrillic, scriptGreek:
 		lat := transliterate(p, t.sc)
-		t.fold = lat
+		t.fold = strings.ReplaceAll(lat, "'", "")
 		t.sym = latinSymbols(make([]byte, 0, len(lat)+4), lat)
+	default:
+		// A script the matcher cannot read (Chinese, Ge'ez, Hebrew …): the part is kept and
+		// matches only itself.
+		t.fold = p
+		t.sym = []byte{symOther}
 	}
 	if len(t.sym) > maxSym {
 		t.sym = t.sym[:maxSym]
@@ -307,5 +367,3 @@ func latinBase(r rune) string {
 	}
 	return ""
 }
-
-func decompose(s string) string { return norm.NFD.String(s) }

@@ -24,6 +24,7 @@ const (
 	symCh     = 'q'  // Latin "ch" of unknown language: kh, sh or tsh
 	symTs     = 'c'  // ts, tz, Latin c of unknown language
 	symLatinJ = 'j'  // Latin j of unknown language: y (German, Polish) or dzh (English)
+	symOther  = '#'  // a part in a script the matcher cannot read
 )
 
 func isVowelSym(b byte) bool {
@@ -53,6 +54,7 @@ var latinRules = map[byte][]struct {
 	'g': {{"gh", "G"}, {"gk", "g"}},
 	'k': {{"kh", "X"}},
 	'p': {{"ph", "f"}},
+	'x': {{"xh", "J"}}, // Albanian (Xhemajl, Rexhep)
 	'q': {{"qu", "kv"}},
 	's': {{"sch", "S"}, {"sh", "S"}, {"sz", "S"}},
 	't': {{"tsch", "C"}, {"tch", "C"}, {"ts", "c"}, {"tz", "c"}, {"th", "T"}},
@@ -173,7 +175,8 @@ func latinSymbols(dst []byte, s string) []byte {
 		}
 		switch c {
 		case 'x':
-			if i == 0 {
+			// Initial or before a consonant x is kh (Kurdish Xelîl, Bextiyar), else ks.
+			if i == 0 || (i+1 < len(s) && !isLatinVowel(s[i+1])) {
 				dst = append(dst, symKh)
 			} else {
 				dst = append(dst, 'k', 's')
@@ -183,8 +186,9 @@ func latinSymbols(dst []byte, s string) []byte {
 		case 'c':
 			dst = append(dst, symTs)
 		case 'j':
-			// A j after a vowel at the end closes a diphthong (Sergej, Nikolaj).
-			if i == len(s)-1 && i > 0 && isLatinVowel(s[i-1]) {
+			// A j after a vowel at the end or before a consonant closes a diphthong (Sergej,
+			// Nikolaj, Xhemajl).
+			if i > 0 && isLatinVowel(s[i-1]) && (i == len(s)-1 || !isLatinVowel(s[i+1])) {
 				if n := len(dst); n > start && isVowelSym(dst[n-1]) {
 					dst[n-1] = symDiph
 					break
@@ -233,14 +237,18 @@ func arabicSymbols(dst []byte, s string) []byte {
 			} else {
 				out = symAlef
 			}
-		case 'ى', 'ة', 'ۃ':
-			out = symAlef
+		case 'ى', 'ة', 'ۃ', 'ە':
+			out = symAlef // ە: the Sorani Kurdish vowel e/a
 		case 'ء', 'ع':
 			out = symGlot
 		case 'ؤ':
 			out = symWaw // hamza on a waw carrier (لؤي Louai)
 		case 'ئ':
-			out = symYa // hamza on a ya carrier (رائد Raed, هانئ Hani)
+			if first {
+				out = symOpen // Sorani Kurdish writes it as the seat of an initial vowel
+			} else {
+				out = symYa // hamza on a ya carrier (رائد Raed, هانئ Hani)
+			}
 		case 'ب':
 			out = 'b'
 		case 'پ':
@@ -253,9 +261,9 @@ func arabicSymbols(dst []byte, s string) []byte {
 			out = symDzh
 		case 'چ':
 			out = symTsh
-		case 'ح', 'ھ', 'ہ':
+		case 'ح', 'ھ':
 			out = 'h'
-		case 'ه':
+		case 'ه', 'ہ':
 			// A final he after a consonant is the Persian final e (Fatemeh, Zadeh).
 			if last && i > 0 {
 				out = symAlef
@@ -436,5 +444,10 @@ func endingsAgree(x, y *token) bool {
 		return true
 	}
 	ya := func(t *token) bool { return t.abjad() && len(t.sym) > 0 && t.sym[len(t.sym)-1] == symYa }
-	return (ya(x) && y.end == endA) || (ya(y) && x.end == endA)
+	// …but only for an a right after a consonant (Kobra), not the -iya of Mahdieh.
+	consA := func(t *token) bool {
+		n := len(t.sym)
+		return t.end == endA && n >= 2 && !isVowelSym(t.sym[n-2]) && t.sym[n-2] != 'y'
+	}
+	return (ya(x) && consA(y)) || (ya(y) && consA(x))
 }

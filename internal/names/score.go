@@ -18,6 +18,9 @@ const (
 
 // String names the method in English for explanations.
 func (h How) String() string {
+	if h > HowTypo {
+		return "unknown"
+	}
 	return [...]string{"no match", "identical", "dictionary variant", "same sound", "similar spelling",
 		"transliteration", "initial", "different names", "other form of the name", "typing slip"}[h]
 }
@@ -105,8 +108,11 @@ func tokenSim1(x, y *token) (float64, How) {
 	if x.fold == y.fold {
 		return 1, HowIdentical
 	}
-	if len(x.fold) == 1 || len(y.fold) == 1 {
-		if x.sc == scriptLatin && y.sc == scriptLatin && x.fold != "" && y.fold != "" && x.fold[0] == y.fold[0] {
+	if x.sc == scriptOther || y.sc == scriptOther {
+		return 0, HowNone // an unreadable script matches only the same letters
+	}
+	if x.initial || y.initial {
+		if !x.abjad() && !y.abjad() && x.fold != "" && y.fold != "" && x.fold[0] == y.fold[0] {
 			return 0.8, HowInitial
 		}
 		return 0, HowNone
@@ -131,8 +137,6 @@ func tokenSim1(x, y *token) (float64, How) {
 			limit = 2
 		}
 		switch typoCount(x.fold, y.fold, limit) {
-		case 0:
-			return 1, HowIdentical
 		case 1:
 			return max(s, simSlip), HowTypo
 		case 2:
@@ -196,15 +200,12 @@ func stemForm(x, y *token) bool {
 		return false
 	}
 	ra, rb := len(a)-p, len(b)-p
-	return max(ra, rb) >= 2 && distance(a[p:], b[p:], false) >= costFull
+	return min(ra, rb) <= 1 && max(ra, rb) >= 2 && distance(a[p:], b[p:], false) >= costFull
 }
 
 // joinTokens joins two adjacent parts into one (Nur Mohammad → Nurmohammad).
 func joinTokens(a, b token) token {
-	t := token{text: a.text + b.text, fold: a.fold + b.fold, sc: a.sc}
-	if a.sc != b.sc {
-		t.sc = scriptOther
-	}
+	t := token{text: a.text + b.text, fold: a.fold + b.fold, sc: a.sc, joined: true}
 	t.sym = make([]byte, 0, len(a.sym)+len(b.sym))
 	t.sym = append(append(t.sym, a.sym...), b.sym...)
 	t.sym = collapse(t.sym, 0)
@@ -213,145 +214,4 @@ func joinTokens(a, b token) token {
 	}
 	t.end = b.end
 	return t
-}
-
-// Pair is one aligned pair of parts in an explanation.
-type Pair struct {
-	A, B  string
-	How   How
-	Score float64
-}
-
-// alignment is the best assignment of the parts of the shorter name to parts of the longer.
-type alignment struct {
-	score   float64
-	match   bool
-	pairs   [maxTokens][2]int8 // indices into the shorter and the longer name
-	sims    [maxTokens]float64
-	hows    [maxTokens]How
-	n       int // pairs used
-	swapped bool
-}
-
-// align finds the assignment with the greatest total similarity (exact, by dynamic programming
-// over subsets of the longer name's parts, at most 2^8 states).
-func align(a, b []token) alignment {
-	var al alignment
-	if len(a) == 0 || len(b) == 0 {
-		return al
-	}
-	if len(a) > len(b) {
-		a, b = b, a
-		al.swapped = true
-	}
-	n, m := len(a), len(b)
-	var sim [maxTokens][maxTokens]float64
-	var how [maxTokens][maxTokens]How
-	for i := range a {
-		for j := range b {
-			sim[i][j], how[i][j] = tokenSim(&a[i], &b[j])
-		}
-	}
-	// best[mask] after placing the first k parts of a, where mask has k bits set.
-	const states = 1 << maxTokens
-	var best [states]float64
-	var from [states]int8
-	for i := range best[:1<<m] {
-		best[i] = -1
-	}
-	best[0] = 0
-	for mask := 0; mask < 1<<m; mask++ {
-		if best[mask] < 0 {
-			continue
-		}
-		k := popcount(mask)
-		if k >= n {
-			continue
-		}
-		for j := 0; j < m; j++ {
-			if mask&(1<<j) != 0 {
-				continue
-			}
-			next := mask | 1<<j
-			if v := best[mask] + sim[k][j]; v > best[next] {
-				best[next], from[next] = v, int8(j)
-			}
-		}
-	}
-	bestMask, total := -1, -1.0
-	for mask := 0; mask < 1<<m; mask++ {
-		if popcount(mask) == n && best[mask] > total {
-			bestMask, total = mask, best[mask]
-		}
-	}
-	mask := bestMask
-	ok := true
-	for k := n - 1; k >= 0; k-- {
-		j := int(from[mask])
-		al.pairs[k] = [2]int8{int8(k), int8(j)}
-		al.sims[k], al.hows[k] = sim[k][j], how[k][j]
-		if sim[k][j] < tokenMin {
-			ok = false
-		}
-		mask &^= 1 << j
-	}
-	al.n = n
-	score := total / float64(n)
-	score -= extraPenalty * float64(m-n)
-	if n == 1 && m > 1 {
-		score *= singlePenalty
-		ok = false
-	}
-	al.score = max(score, 0)
-	al.match = ok && al.score >= MatchThreshold
-	return al
-}
-
-func popcount(x int) int {
-	c := 0
-	for x != 0 {
-		x &= x - 1
-		c++
-	}
-	return c
-}
-
-// compare aligns two names, also with adjacent parts joined when that helps (compound names
-// written joined on one side and apart on the other). It returns the best alignment and the
-// parts it aligned.
-func compare(a, b *Name) (alignment, []token, []token) {
-	if a.Raw > b.Raw {
-		// Compare in one canonical order, so that the result does not depend on the order of
-		// the arguments (ties between alignments are broken the same way).
-		al, tb, ta := compare(b, a)
-		al.swapped = !al.swapped
-		return al, ta, tb
-	}
-	best := align(a.tokens, b.tokens)
-	ta, tb := a.tokens, b.tokens
-	if best.match || len(a.tokens)+len(b.tokens) < 3 {
-		return best, ta, tb
-	}
-	for side := 0; side < 2; side++ {
-		src := a.tokens
-		if side == 1 {
-			src = b.tokens
-		}
-		for i := 0; i+1 < len(src); i++ {
-			joined := make([]token, 0, len(src)-1)
-			joined = append(joined, src[:i]...)
-			jt := joinTokens(src[i], src[i+1])
-			dict().annotate(&jt)
-			joined = append(joined, jt)
-			joined = append(joined, src[i+2:]...)
-			x, y := joined, b.tokens
-			if side == 1 {
-				x, y = a.tokens, joined
-			}
-			if al := align(x, y); al.score > best.score || (al.match && !best.match) {
-				best, ta, tb = al, x, y
-			}
-		}
-	}
-	return best, ta, tb
 }

@@ -3,6 +3,9 @@ package names
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // script is the writing system of one token.
@@ -35,7 +38,7 @@ func (s script) String() string {
 func scriptOf(tok string) script {
 	for _, r := range tok {
 		switch {
-		case r < 0x250:
+		case r < 0x2B0: // Latin up to the IPA extensions (ə, ɛ, ɔ, ɓ, ɗ)
 			if unicode.IsLetter(r) {
 				return scriptLatin
 			}
@@ -54,7 +57,7 @@ func scriptOf(tok string) script {
 	return scriptLatin
 }
 
-// latinLetters maps Latin letters with diacritics and special letters to the spelling that keeps
+// latinSound maps Latin letters with diacritics and special letters to the spelling that keeps
 // their sound: š → "sh", č → "ch", ş → "sh", ł → "l". Umlauts stay as umlauts here; their German
 // equivalents are handled in the phonetic step. The folded (flattened) form drops the diacritics
 // instead, which is what German clerks usually do ("Şahin" → "Sahin").
@@ -66,6 +69,7 @@ var latinSound = map[rune]string{
 	'ı': "i", 'ğ': "gh", 'ţ': "ts", 'ț': "ts", 'ř': "rzh",
 	'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "oe", 'ſ': "s",
 	'ä': "ae", 'ö': "oe", 'ü': "ue",
+	'ə': "e", 'ɛ': "e", 'ɔ': "o", 'ɓ': "b", 'ɗ': "d", 'ƙ': "k", 'ɲ': "ny", 'ʃ': "sh", 'ʒ': "zh",
 	'ʿ': "'", 'ʾ': "'", 'ʻ': "'", 'ʼ': "'", '’': "'", '‘': "'", '`': "'", '´': "'", '\'': "'",
 }
 
@@ -73,6 +77,7 @@ var latinSound = map[rune]string{
 var latinFlat = map[rune]string{
 	'ł': "l", 'đ': "d", 'ð': "d", 'þ': "th", 'ħ': "h", 'ŋ': "n", 'ı': "i", 'ß': "ss",
 	'æ': "ae", 'œ': "oe", 'ø': "o", 'ſ': "s",
+	'ə': "e", 'ɛ': "e", 'ɔ': "o", 'ɓ': "b", 'ɗ': "d", 'ƙ': "k", 'ɲ': "ny", 'ʃ': "sh", 'ʒ': "zh",
 }
 
 // cyrillic maps Cyrillic letters to a Latin spelling close to their sound. Ukrainian letters take
@@ -82,7 +87,7 @@ var cyrillic = map[rune]string{
 	'а': "a", 'б': "b", 'в': "v", 'г': "g", 'ґ': "g", 'д': "d", 'е': "e", 'ё': "yo", 'є': "ye",
 	'ж': "zh", 'з': "z", 'и': "i", 'і': "i", 'ї': "yi", 'й': "y", 'к': "k", 'л': "l", 'м': "m",
 	'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t", 'у': "u", 'ў': "w", 'ф': "f",
-	'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "shch", 'ъ': "", 'ы': "y", 'ь': "", 'э': "e",
+	'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "shch", 'ы': "y", 'ь': "", 'э': "e",
 	'ю': "yu", 'я': "ya",
 	// Serbian and Macedonian
 	'ђ': "dj", 'ј': "j", 'љ': "lj", 'њ': "nj", 'ћ': "ch", 'џ': "dzh", 'ѓ': "gj", 'ќ': "kj", 'ѕ': "dz",
@@ -115,8 +120,6 @@ func transliterate(tok string, sc script) string {
 		return translitCyrillic(tok)
 	case scriptGreek:
 		return translitGreek(tok)
-	case scriptArabic:
-		return arabicReadable(tok)
 	}
 	return tok
 }
@@ -130,6 +133,11 @@ func translitCyrillic(tok string) string {
 			b.WriteString("h")
 		case ukr && r == 'и':
 			b.WriteString("y")
+		case r == 'ъ':
+			// a vowel in Bulgarian (Кънчев Kanchev); before е, ё, ю, я a hard sign
+			if next := nextRune(tok, i); next != 'е' && next != 'ё' && next != 'ю' && next != 'я' {
+				b.WriteString("a")
+			}
 		case r == 'е' && i == 0:
 			// Russian initial е is read "ye" (Евгений → Yevgeny) and written so in most
 			// transliterations; the phonetic step treats a leading y before e as optional.
@@ -145,35 +153,100 @@ func translitCyrillic(tok string) string {
 	return b.String()
 }
 
+func nextRune(s string, i int) rune {
+	_, size := utf8.DecodeRuneInString(s[i:])
+	r, _ := utf8.DecodeRuneInString(s[i+size:])
+	return r
+}
+
+// greekPlain maps accented Greek vowels to plain ones; a diaeresis (ϊ, ϋ) keeps the vowel apart
+// from the one before it (Ραΐσα: ra-i-sa, not re-sa).
+var greekPlain = map[rune]struct {
+	r     rune
+	apart bool
+}{
+	'ά': {'α', false}, 'έ': {'ε', false}, 'ή': {'η', false}, 'ί': {'ι', false}, 'ό': {'ο', false},
+	'ύ': {'υ', false}, 'ώ': {'ω', false}, 'ϊ': {'ι', true}, 'ΐ': {'ι', true}, 'ϋ': {'υ', true},
+	'ΰ': {'υ', true},
+}
+
 func translitGreek(tok string) string {
-	rs := []rune(stripMarks(tok))
+	var rs []rune
+	var apart []bool
+	for _, r := range norm.NFC.String(tok) {
+		if unicode.Is(unicode.Mn, r) {
+			if r == 0x308 && len(apart) > 0 { // a combining diaeresis
+				apart[len(apart)-1] = true
+			}
+			continue
+		}
+		p, ok := greekPlain[r]
+		if !ok {
+			p.r = r
+		}
+		rs = append(rs, p.r)
+		apart = append(apart, p.apart)
+	}
+	front := func(i int) bool { // ε, ι, η, υ and the digraphs αι, ει, οι that sound like them
+		if i >= len(rs) {
+			return false
+		}
+		switch rs[i] {
+		case 'ε', 'ι', 'η', 'υ':
+			return true
+		case 'α', 'ο':
+			return i+1 < len(rs) && rs[i+1] == 'ι' && !apart[i+1]
+		}
+		return false
+	}
 	var b strings.Builder
-outer:
 	for i := 0; i < len(rs); i++ {
-		if i+1 < len(rs) {
-			pair := string(rs[i : i+2])
-			for _, d := range greekDigraphs {
-				if d.from == pair {
-					to := d.to
-					// μπ and ντ are b and d at the start of a word, mb and nd inside.
-					if i > 0 && (pair == "μπ" || pair == "ντ") {
-						to = map[string]string{"μπ": "mb", "ντ": "nd"}[pair]
-					}
-					b.WriteString(to)
-					i++
-					continue outer
-				}
+		if apart[i] && i > 0 {
+			b.WriteByte('\'') // keeps the vowels apart in the phonetic step too
+		}
+		if i+1 < len(rs) && !apart[i+1] {
+			if to, ok := greekDigraph(rs[i], rs[i+1], i == 0); ok {
+				b.WriteString(to)
+				i++
+				continue
 			}
 		}
 		r := rs[i]
-		// γ before e and i sounds like y (Γεώργιος → Yeorgios, often written Georgios).
-		if s, ok := greek[r]; ok {
-			b.WriteString(s)
-		} else if r < 0x80 {
-			b.WriteRune(r)
+		switch {
+		case r == 'γ' && front(i+1):
+			// γ before e and i sounds like y (Γιάννης Yannis, Γεώργιος Yeorgios/Georgios)
+			b.WriteString("j")
+		default:
+			if s, ok := greek[r]; ok {
+				b.WriteString(s)
+			} else if r < 0x80 {
+				b.WriteRune(r)
+			}
 		}
 	}
 	return b.String()
+}
+
+// greekDigraph reads two Greek letters that stand for one sound.
+func greekDigraph(a, b rune, initial bool) (string, bool) {
+	pair := string([]rune{a, b})
+	for _, d := range greekDigraphs {
+		if d.from != pair {
+			continue
+		}
+		if !initial { // inside a word μπ, ντ, γκ are mb, nd, ng
+			switch pair {
+			case "μπ":
+				return "mb", true
+			case "ντ":
+				return "nd", true
+			case "γκ":
+				return "ng", true
+			}
+		}
+		return d.to, true
+	}
+	return "", false
 }
 
 // arabicReadable gives a consonant-and-long-vowel rendering of an Arabic-script token for
@@ -198,16 +271,4 @@ var arabicLatin = map[rune]string{
 	'پ': "p", 'چ': "ch", 'ژ': "zh", 'گ': "g", 'ک': "k", 'ی': "y", 'ے': "e", 'ۃ': "a",
 	'ٹ': "t", 'ڈ': "d", 'ڑ': "r", 'ں': "n", 'ہ': "h", 'ھ': "h", 'ڤ': "v", 'ۆ': "o", 'ێ': "e",
 	'ڵ': "l", 'ڕ': "r", 'ۇ': "u", 'ې': "e",
-}
-
-// stripMarks removes combining marks from an NFD-decomposed string.
-func stripMarks(s string) string {
-	var b strings.Builder
-	for _, r := range decompose(s) {
-		if unicode.Is(unicode.Mn, r) {
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

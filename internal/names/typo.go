@@ -6,10 +6,10 @@ package names
 // different names, not slips.
 
 // qwertz holds, for each letter, its neighbours on German (QWERTZ) and English (QWERTY)
-// keyboards.
-var qwertz [128][128]bool
+// keyboards. It is built at package initialisation, before any init function uses it.
+var qwertz = keyboardNeighbours()
 
-func init() {
+func keyboardNeighbours() (qwertz [128][128]bool) {
 	rows := []string{"qwertzuiop", "asdfghjkl", "yxcvbnm"}
 	link := func(a, b byte) { qwertz[a][b], qwertz[b][a] = true, true }
 	for r, row := range rows {
@@ -32,6 +32,7 @@ func init() {
 	link('y', 'u')
 	link('a', 'z')
 	link('s', 'z')
+	return qwertz
 }
 
 // slips counts the typing slips that turn a into b, up to limit; it returns limit+1 when more
@@ -77,7 +78,7 @@ func typoCount(a, b string, limit int) int {
 	if n := slips(a, b, limit); n <= limit {
 		return n
 	}
-	// one letter inserted that repeats a neighbour (or a neighbouring key of it)
+	// one letter inserted that repeats a neighbour
 	long, short := a, b
 	if len(long) < len(short) {
 		long, short = short, long
