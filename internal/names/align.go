@@ -71,6 +71,18 @@ func (t *simTable) joinedRow(i int, jt *token, b []token) *simTable {
 	return u
 }
 
+// anyMatch reports whether some part of one name matches some part of the other.
+func (t *simTable) anyMatch() bool {
+	for i := 0; i < t.n; i++ {
+		for j := 0; j < t.m; j++ {
+			if t.sim[i][j] >= tokenMin {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // transposed swaps the roles of the two names.
 func (t *simTable) transposed() *simTable {
 	u := &simTable{n: t.m, m: t.n}
@@ -174,11 +186,16 @@ func compare(a, b *Name) (alignment, []token, []token) {
 	base := newSimTable(a.tokens, b.tokens)
 	best := base.align()
 	ta, tb := a.tokens, b.tokens
-	if best.match || len(a.tokens)+len(b.tokens) < 3 {
+	if best.match {
 		return best, ta, tb
 	}
-	// joins in the first name, then (on the transposed table) in the second
-	for side, tab := range []*simTable{base, base.transposed()} {
+	// Joins in the first name, then (on the transposed table) in the second; only when some part
+	// already matches, else joining two parts cannot make a match.
+	tables := []*simTable{base, base.transposed()}
+	if len(a.tokens)+len(b.tokens) < 3 || !base.anyMatch() {
+		tables = nil
+	}
+	for side, tab := range tables {
 		src, other := a.tokens, b.tokens
 		if side == 1 {
 			src, other = b.tokens, a.tokens
@@ -188,7 +205,7 @@ func compare(a, b *Name) (alignment, []token, []token) {
 				break // joining would compare single parts: "An Nguyen" is not "Nguyen"
 			}
 			jt := joinTokens(src[i], src[i+1])
-			dict().annotate(&jt)
+			dict().annotateExact(&jt)
 			u := tab.joinedRow(i, &jt, other)
 			if u == nil {
 				continue

@@ -149,6 +149,14 @@ func containsGroup(gs []uint16, g uint16) bool {
 	return false
 }
 
+// annotateExact looks a token up by its exact sounds only (for parts joined while comparing,
+// where the search for the nearest name would cost more than it helps).
+func (d *dictionary) annotateExact(t *token) {
+	if gs, ok := d.bySym[string(t.sym)]; ok {
+		t.groups, t.exact = gs, true
+	}
+}
+
 // annotate looks a token up: an exact entry gives its groups; otherwise the nearest entries with
 // the same skeleton do, when they are close enough and one name is clearly nearest.
 func (d *dictionary) annotate(t *token) {

@@ -117,20 +117,20 @@ func tokenSim1(x, y *token) (float64, How) {
 		}
 		return 0, HowNone
 	}
-	cost, n := symCost(x.sym, x.abjad(), y.sym, y.abjad())
-	s := costSimilarity(cost, n)
 	suffix := suffixForm(x, y)
 	shared, both := groupsRelate(x, y)
 	if both && x.exact && y.exact {
 		switch {
 		case shared && suffix:
 			// family-name groups hold both forms (Ivanov, Ivanova): different people
-			return min(s, simOtherForm), HowOtherForm
+			return simOtherForm, HowOtherForm
 		case shared:
 			return simVariant, HowVariant
 		}
-		return min(s, simDifferent), HowDifferent
+		return simDifferent, HowDifferent
 	}
+	cost, n := symCost(x.sym, x.abjad(), y.sym, y.abjad())
+	s := costSimilarity(cost, n)
 	if x.sc == scriptLatin && y.sc == scriptLatin && !suffix {
 		limit := 1
 		if min(len(x.fold), len(y.fold)) >= 9 {
