@@ -46,6 +46,11 @@ type options struct {
 	KimBin   string
 	Keep     bool
 
+	NamesClients int    // synthetic clients for the name search (0: skip it)
+	NamesQueries int    // name searches timed per engine
+	NamesLines   int    // lines piped through kim names match
+	Only         string // "names": run and write only the name section
+
 	CPUProfile  string
 	ProfilePath string
 	ProfileUser string
@@ -83,6 +88,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.Dir, "dir", "", "directory for temporary files (default: the system temp dir)")
 	fs.StringVar(&o.KimBin, "kim", "", "use this kim binary instead of building ./cmd/kim")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temporary directory (databases, server logs)")
+	fs.IntVar(&o.NamesClients, "names-clients", 1000000, "synthetic clients indexed for the name search benchmark (0 skips it)")
+	fs.IntVar(&o.NamesQueries, "names-queries", 3000, "name searches timed per engine")
+	fs.IntVar(&o.NamesLines, "names-lines", 200000, "lines piped through `kim names match`")
+	fs.StringVar(&o.Only, "only", "", "names: measure only name matching and search, and with -write replace only that section of the file")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "instead of the benchmark: run kim in-process on a seeded database, load "+
 		"-profile-path at the highest -c for -duration and write a CPU profile to this file")
 	fs.StringVar(&o.ProfilePath, "profile-path", "/start", "page to profile with -cpuprofile")
@@ -107,6 +116,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 			return o, fmt.Errorf("-c: %q is not a positive number", s)
 		}
 		o.Conc = append(o.Conc, n)
+	}
+	if o.Only != "" && o.Only != "names" {
+		return o, fmt.Errorf("-only %q: the only section that runs alone is names", o.Only)
+	}
+	if o.NamesClients < 0 || o.NamesQueries < 1 || o.NamesLines < 1 {
+		return o, errors.New("-names-clients must not be negative, -names-queries and -names-lines must be positive")
 	}
 	if o.Duration <= 0 || o.Warmup < 0 || o.Starts < 1 || o.Tenants < 1 || o.Clients < 0 || o.Hashes < 1 || o.Logins < 1 ||
 		o.Parallel < 1 || o.Rounds < 1 {
@@ -148,7 +163,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	rep, err := b.run(ctx)
+	var doc string
+	if o.Only == "names" {
+		doc, err = b.runNamesOnly(ctx)
+	} else {
+		var rep *report
+		if rep, err = b.run(ctx); err == nil {
+			doc = rep.markdown()
+		}
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("interrupted (%w)", err)
@@ -156,7 +179,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kimbench:", err)
 		return 1
 	}
-	doc := rep.markdown()
 	if o.Write != "" {
 		if err := os.MkdirAll(filepath.Dir(o.Write), 0o755); err != nil {
 			fmt.Fprintln(stderr, "kimbench:", err)
@@ -223,8 +245,45 @@ func (b *bench) run(ctx context.Context) (rep *report, err error) {
 		}
 		rep.Engines = append(rep.Engines, e)
 	}
+	if rep.Names, err = b.namesBench(ctx); err != nil {
+		return nil, err
+	}
 	rep.LoadAfter = loadavg()
 	rep.Total = time.Since(started)
 	b.logf("done in %s; load average %s", rep.Total.Round(time.Second), rep.LoadAfter)
 	return rep, nil
+}
+
+// runNamesOnly measures only name matching and search and returns that section; with -write it
+// returns the whole file with the section replaced (or added).
+func (b *bench) runNamesOnly(ctx context.Context) (string, error) {
+	var err error
+	if b.tmp, err = os.MkdirTemp(b.opt.Dir, "kimbench-"); err != nil {
+		return "", err
+	}
+	defer func() {
+		b.sup.stopAll()
+		if b.opt.Keep {
+			b.logf("kept %s", b.tmp)
+		} else {
+			os.RemoveAll(b.tmp)
+		}
+	}()
+	if err := b.buildKim(ctx); err != nil {
+		return "", err
+	}
+	r, err := b.namesBench(ctx)
+	if err != nil {
+		return "", err
+	}
+	var sec strings.Builder
+	r.section(&sec, b.opt)
+	if b.opt.Write == "" {
+		return sec.String(), nil
+	}
+	old, err := os.ReadFile(b.opt.Write)
+	if err != nil && !os.IsNotExist(err) {
+		return "", err
+	}
+	return spliceSection(string(old), namesHeading, sec.String()), nil
 }

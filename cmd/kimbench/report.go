@@ -15,6 +15,7 @@ type report struct {
 	LoadBefore, LoadAfter string
 	Hash                  hashResult
 	Engines               []engineResult
+	Names                 *namesResult
 }
 
 func fmtDur(d time.Duration) string {
@@ -126,6 +127,9 @@ func (r *report) markdown() string {
 				fmtMiB(e.Login.MaxRSS), r.Hash.Params.Memory/1024, r.Machine.CPUs)
 		}
 	}
+	if r.Names != nil {
+		r.Names.summary(&b)
+	}
 	p("- **One argon2id hash** (%d MiB, %d passes, %d lanes) costs %s in-process (median of %d).\n\n",
 		r.Hash.Params.Memory/1024, r.Hash.Params.Time, r.Hash.Params.Threads, fmtDur(hashMed), len(r.Hash.Times))
 
@@ -179,6 +183,10 @@ func (r *report) markdown() string {
 		r.engineSection(&b, &r.Engines[i])
 	}
 
+	if r.Names != nil {
+		r.Names.section(&b, r.Opt)
+	}
+
 	p("## Login cost in-process\n\n")
 	p("`auth.Hasher.Hash`, parameters %d MiB, %d passes, %d lanes (RFC 9106's second recommended option), %d runs:\n",
 		r.Hash.Params.Memory/1024, r.Hash.Params.Time, r.Hash.Params.Threads, len(r.Hash.Times))
@@ -196,6 +204,8 @@ func (r *report) markdown() string {
 	p("# both engines in one run (about twice as long):\n")
 	p("go run ./cmd/kimbench -db sqlite -db 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable' -write docs/performance.md\n")
 	p("go run ./cmd/kimbench -h                              # durations, concurrency, sizes, -keep for the server logs\n")
+	p("# only name matching and search (1,000,000 clients, a few minutes per engine); replaces just that section\n")
+	p("go run ./cmd/kimbench -only names -write docs/performance.md\n")
 	p("# where does the time of a page go: kim in-process, CPU profile of -duration at the highest -c\n")
 	p("go run ./cmd/kimbench -cpuprofile start.pprof -profile-path /start -profile-user admin@solingen.example\n")
 	p("go tool pprof -top -cum start.pprof\n")
