@@ -80,14 +80,16 @@ func tokenKeys(t *token) []string {
 		return []string{"v" + string(t.sym)} // only vowels and weak letters: keep them
 	}
 	keys := []string{"s" + s}
-	if a := altSkeleton(t.sym); a != "" {
-		keys = append(keys, "s"+a)
+	for r := 1; r < skeletonReadings; r++ {
+		if a := "s" + skeletonOf(t.sym, r); a != "s" && !slices.Contains(keys, a) {
+			keys = append(keys, a)
+		}
 	}
 	if t.sc == scriptLatin && t.fold != "" && isASCII(t.fold) {
 		// the letters as flattened by a clerk (Đinh → Dinh) may read differently
 		var buf [maxSym + 8]byte
-		if f := skeleton(latinSymbols(buf[:0], t.fold)); f != "" && f != s && len(keys) < 3 {
-			keys = append(keys, "s"+f)
+		if f := "s" + skeleton(latinSymbols(buf[:0], t.fold)); f != "s" && !slices.Contains(keys, f) {
+			keys = append(keys, f)
 		}
 	}
 	if len(t.groups) > 0 {

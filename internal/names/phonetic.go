@@ -332,11 +332,14 @@ func collapse(dst []byte, start int) []byte {
 	return dst[:w]
 }
 
+// skeletonReadings is the number of readings of ambiguous letters that blocking keys cover.
+const skeletonReadings = 3
+
 // skeletonClass maps a symbol to a coarse consonant class for blocking keys, or 0 to drop it.
-// With alt set, symbols of two readings take their second one: a Latin "ch" is sh (French)
-// rather than kh (German), a Latin j is y rather than dzh, a jim is g (Egyptian Ragab/Rajab),
-// a g may stand for h (Russian and Ukrainian readings of г).
-func skeletonClass(b byte, alt bool) byte {
+// Some symbols have several readings, and reading r (0, 1, 2) takes the r-th: a Latin "ch" is kh
+// (German), sh (French) or tsh (English); a Latin c is ts (Polish), dzh (Turkish) or k; a Latin
+// j is dzh or y; a jim is dzh or g (Egyptian Ragab/Rajab); a g may be the h of a Ukrainian г.
+func skeletonClass(b byte, reading int) byte {
 	switch b {
 	case 'b', 'p':
 		return 'P'
@@ -345,26 +348,25 @@ func skeletonClass(b byte, alt bool) byte {
 	case 'f':
 		return 'F'
 	case 'g':
-		if alt {
+		if reading == 1 {
 			return 0
 		}
 		return 'K'
 	case symCh:
-		if alt {
-			return 'S'
-		}
-		return 'K'
+		return [...]byte{'K', 'S', 'J'}[reading]
+	case symTs:
+		return [...]byte{'S', 'J', 'K'}[reading]
 	case 'k', symKh, symGh:
 		return 'K'
-	case 's', 'z', symSh, symZh, symTs:
+	case 's', 'z', symSh, symZh:
 		return 'S'
 	case symLatinJ:
-		if alt {
+		if reading == 1 {
 			return 0
 		}
 		return 'J'
 	case symDzh:
-		if alt {
+		if reading == 1 {
 			return 'K'
 		}
 		return 'J'
@@ -382,24 +384,15 @@ func skeletonClass(b byte, alt bool) byte {
 	return 0 // vowels, h, y, v, w, glottal: written or left out too freely to block on
 }
 
-// skeleton is the coarse consonant skeleton of a symbol string: the blocking key of a token.
-func skeleton(sym []byte) string { return skeletonOf(sym, false) }
+// skeleton is the coarse consonant skeleton of a symbol string in the first reading of ambiguous
+// letters: the main blocking key of a token.
+func skeleton(sym []byte) string { return skeletonOf(sym, 0) }
 
-// altSkeleton is the skeleton in the second reading of ambiguous letters; "" when it equals the
-// first.
-func altSkeleton(sym []byte) string {
-	a := skeletonOf(sym, true)
-	if a == skeleton(sym) {
-		return ""
-	}
-	return a
-}
-
-func skeletonOf(sym []byte, alt bool) string {
+func skeletonOf(sym []byte, reading int) string {
 	var buf [maxSym]byte
 	out := buf[:0]
 	for _, b := range sym {
-		c := skeletonClass(b, alt)
+		c := skeletonClass(b, reading)
 		if c == 0 || (len(out) > 0 && out[len(out)-1] == c) {
 			continue
 		}
