@@ -47,6 +47,8 @@ commands:
                                                  check the audit hash chain (and that no entry
                                                  after a saved checkpoint was cut off)
   audit checkpoint [--db DSN]                    print the chain heads to keep outside the database
+  keys rotate [--db DSN] [--tenant SLUG]         give each tenant (or the one named) a new data key
+                                                 and re-encrypt its protected values under it
   names match                                    read NAME_A<TAB>NAME_B lines on stdin, write
                                                  SCORE<TAB>MATCH (1 = plausibly the same person)
   names explain NAME_A NAME_B                    say which name parts matched how
@@ -151,6 +153,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 			}
 			return err
 		})
+	case "keys ":
+		return cmdKeys(ctx, rest, getenv, stdout, stderr)
 	case "names match":
 		return cmdNamesMatch(rest, stdin, stdout)
 	case "names explain":

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"kim/internal/accounts"
+	"kim/internal/casework"
 	"kim/internal/directory"
 	"kim/internal/platform/access"
 	"kim/internal/platform/audit"
@@ -24,6 +25,7 @@ import (
 	"kim/internal/platform/errs"
 	"kim/internal/platform/i18n"
 	"kim/internal/platform/seal"
+	"kim/internal/platform/vault"
 	"kim/internal/platform/web"
 	"kim/internal/privacy"
 )
@@ -39,6 +41,8 @@ type App struct {
 	Dir      *directory.Service
 	Accounts *accounts.Service
 	Privacy  *privacy.Service
+	Vault    *vault.Vault
+	Cases    *casework.Service
 	Renderer *web.Renderer
 	Router   *web.Router
 	Registry *prometheus.Registry
@@ -152,6 +156,9 @@ func Wire(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	acfg.Sessions = cfg.Sessions
 	a.Accounts = &accounts.Service{DB: d, Audit: a.Audit, Hasher: a.Hasher, Keys: keys, Dir: dirAdapter{a.Dir}, Cfg: acfg, Log: log}
 	a.Privacy = &privacy.Service{DB: d, Audit: a.Audit}
+	a.Vault = vault.New(d, keys)
+	a.Vault.Audit = a.Audit
+	a.Cases = &casework.Service{DB: d, Audit: a.Audit, Vault: a.Vault}
 
 	cat, err := Catalogue()
 	if err != nil {
@@ -193,7 +200,7 @@ func Wire(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	}
 
 	a.Router = web.NewRouter(acc.Guard)
-	a.routes(acc, dirHTTP)
+	a.routes(acc, dirHTTP, &casework.HTTP{S: a.Cases, R: a.Renderer})
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -342,7 +349,7 @@ func (a *App) logCheckpoints(ctx context.Context, every time.Duration) {
 
 // rooms lists the rooms with pages and messages.
 func rooms() []web.Assets {
-	return []web.Assets{directory.Assets(), accounts.Assets(), privacy.Assets(), Assets()}
+	return []web.Assets{directory.Assets(), accounts.Assets(), privacy.Assets(), casework.Assets(), Assets()}
 }
 
 // Catalogue loads the messages of the platform and of every room.

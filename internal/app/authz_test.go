@@ -13,6 +13,7 @@ import (
 
 	"kim/internal/accounts"
 	"kim/internal/apptest"
+	"kim/internal/casework"
 	"kim/internal/directory"
 	"kim/internal/platform/access"
 	"kim/internal/platform/auth"
@@ -197,7 +198,8 @@ func (m *matrixRunner) name(prefix string) string {
 func destructive(r matrixRow) bool {
 	return r.method == http.MethodDelete || strings.HasSuffix(r.path, "/loeschen") || strings.HasSuffix(r.path, "/aktivierung") && r.method == http.MethodPost ||
 		strings.HasSuffix(r.path, "/zweiter-faktor") && strings.HasPrefix(r.path, "/verwaltung/benutzer/") && r.method == http.MethodPost ||
-		strings.HasSuffix(r.path, "/sitzungen") || strings.HasSuffix(r.path, "/widerrufen")
+		strings.HasSuffix(r.path, "/sitzungen") || strings.HasSuffix(r.path, "/widerrufen") && r.method == http.MethodPost ||
+		strings.HasSuffix(r.path, "/revoke") || strings.HasSuffix(r.path, "/entfernen") || strings.HasSuffix(r.path, "/erledigt")
 }
 
 // target returns the id the {id} of a route stands for in the given scope.
@@ -266,6 +268,44 @@ func (m *matrixRunner) target(r matrixRow, caller string) string {
 			return u.ID
 		}
 		return pick(fx.ColleagueA1.ID, fx.MemberA2.ID, fx.MemberB1.ID)
+	case strings.HasPrefix(p, "/klienten/") || strings.HasPrefix(p, "/api/v1/clients/"):
+		return pick(fx.ClientA1.ID, fx.ClientA2.ID, fx.ClientB1.ID)
+	case strings.HasPrefix(p, "/haushaltsmitglieder/"):
+		actor := map[string]access.Actor{"own": fx.Users[access.CaseManager].Actor("alpha"), "other-org": fx.MemberA2.Actor("alpha"),
+			"other-tenant": fx.MemberB1.Actor("beta")}[r.scope]
+		member, err := a.Cases.AddHouseholdMember(ctx, actor, pick(fx.ClientA1.ID, fx.ClientA2.ID, fx.ClientB1.ID),
+			casework.HouseholdInput{Name: m.name("Kind"), Relationship: "child"})
+		m.must(err)
+		return member.ID
+	case strings.HasPrefix(p, "/einwilligungen/") || strings.HasPrefix(p, "/api/v1/consents/"):
+		if fresh {
+			client := pick(fx.ClientA1.ID, fx.ClientA2.ID, fx.ClientB1.ID)
+			actor := map[string]access.Actor{"own": fx.Users[access.CaseManager].Actor("alpha"), "other-org": fx.MemberA2.Actor("alpha"),
+				"other-tenant": fx.MemberB1.Actor("beta")}[r.scope]
+			k, err := a.Cases.CreateConsent(ctx, actor, client, casework.ConsentInput{Recipients: []casework.Recipient{{Person: "Hausarzt Dr. Wegwerf"}},
+				Purpose: "Abstimmung der Behandlung", Categories: []string{"master_data"}, Direction: "one_way", GivenOn: "2026-01-05", ValidUntil: "2099-01-01"})
+			m.must(err)
+			return k.ID
+		}
+		return pick(fx.ConsentA1.ID, fx.ConsentA2.ID, fx.ConsentB1.ID)
+	case strings.HasPrefix(p, "/faelle/") || strings.HasPrefix(p, "/api/v1/cases/"):
+		return pick(fx.CaseA1.ID, fx.CaseA2.ID, fx.CaseB1.ID)
+	case strings.HasPrefix(p, "/vermittlungen/") && strings.HasSuffix(p, "/erledigt"):
+		// The sender's side: a fresh referral of the scope's case.
+		c := map[string]struct {
+			actor   access.Actor
+			kase    string
+			consent string
+			to      string
+		}{"own": {fx.Users[access.CaseManager].Actor("alpha"), fx.CaseA1.ID, fx.ConsentA1.ID, fx.OrgA2.ID},
+			"other-org":    {fx.MemberA2.Actor("alpha"), fx.CaseA2.ID, fx.ConsentA2.ID, fx.OrgA1.ID},
+			"other-tenant": {fx.MemberB1.Actor("beta"), fx.CaseB1.ID, fx.ConsentB1.ID, fx.ReferralB1.ToOrgID}}[r.scope]
+		ref, err := a.Cases.AddReferral(ctx, c.actor, c.kase, casework.ReferralInput{OrganisationID: c.to, ConsentID: c.consent}, "")
+		m.must(err)
+		return ref.ID
+	case strings.HasPrefix(p, "/vermittlungen/"):
+		// The receiver's side: A1 receives ReferralA2.
+		return pick(fx.ReferralA2.ID, fx.ReferralA1.ID, fx.ReferralB1.ID)
 	case strings.Contains(p, "/mandanten/") || strings.HasPrefix(p, "/api/v1/tenants/"):
 		return pick(fx.TenantA.ID, fx.TenantA.ID, fx.TenantB.ID)
 	case strings.HasPrefix(p, "/konto/tokens/"):
@@ -291,7 +331,7 @@ func (m *matrixRunner) target(r matrixRow, caller string) string {
 
 // foreignCanaries are names of tenant beta's records; no answer to a caller of tenant alpha may
 // contain them (the platform administration's tenant pages excepted, which list tenants).
-var foreignCanaries = []string{"Beta Stadtverwaltung", "Rathaus", "Beta-Mitte", "Hafen", "beta@beta.example", "Berater Beta"}
+var foreignCanaries = []string{"Beta Stadtverwaltung", "Rathaus", "Beta-Mitte", "Hafen", "beta@beta.example", "Berater Beta", "Beta-Klientin", "Zora", "Beta Partner"}
 
 func (m *matrixRunner) checkLeaks(r matrixRow, caller string, resp *apptest.Response) {
 	if resp.StatusCode >= 300 || strings.Contains(r.path, "mandanten") || strings.Contains(r.path, "tenants") {

@@ -15,6 +15,7 @@ import (
 	"kim/internal/platform/clock"
 	"kim/internal/platform/db"
 	"kim/internal/platform/seal"
+	"kim/internal/platform/vault"
 )
 
 // Config is the configuration of a kim process. Every field can be set by an environment
@@ -124,6 +125,16 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	if err := errors.Join(steps...); err != nil {
 		return err
 	}
+	k, err := vault.MasterKeyFromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	if k != nil {
+		if c.KeyFile != "" {
+			return errors.New("set either KIM_MASTER_KEY or KIM_KEY_FILE, not both")
+		}
+		c.Keys = k
+	}
 	if oidc.Issuer != "" {
 		if oidc.ClientID == "" || oidc.RedirectURL == "" || oidc.TenantSlug == "" {
 			return errors.New("KIM_OIDC_ISSUER needs KIM_OIDC_CLIENT_ID, KIM_OIDC_REDIRECT_URL and KIM_OIDC_TENANT")
@@ -151,7 +162,7 @@ func (c *Config) keyFile() (string, error) {
 		if c.Demo {
 			return "./kim-data/kim.key", nil
 		}
-		return "", errors.New("KIM_KEY_FILE is required with PostgreSQL: every kim node must use the same key file")
+		return "", errors.New("KIM_KEY_FILE or KIM_MASTER_KEY is required with PostgreSQL: every kim node must use the same master key")
 	}
 	return filepath.Join(filepath.Dir(strings.TrimPrefix(c.DSN, "file:")), "kim.key"), nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"kim/internal/accounts"
+	"kim/internal/casework"
 	"kim/internal/directory"
 	"kim/internal/platform/access"
 	"kim/internal/platform/errs"
@@ -29,6 +30,9 @@ func Assets() web.Assets { return web.RoomAssets("app", assets) }
 // navigation is the main menu; each role sees the entries its permissions allow.
 var navigation = []web.NavEntry{
 	{Path: "/start", Label: "nav.start"},
+	{Path: "/faelle", Label: "casework.nav_cases", Kind: casework.KindCase, Action: access.List},
+	{Path: "/klienten", Label: "casework.nav_clients", Kind: casework.KindClient, Action: access.List},
+	{Path: "/vermittlungen/eingang", Label: "casework.nav_incoming", Kind: casework.KindIncoming, Action: access.List},
 	{Path: "/verwaltung/organisationen", Label: "nav.organisations", Kind: access.KindOrganisation, Action: access.Manage},
 	{Path: "/verwaltung/standorte", Label: "nav.locations", Kind: access.KindLocation, Action: access.Manage},
 	{Path: "/verwaltung/bezirke", Label: "nav.districts", Kind: access.KindDistrict, Action: access.Manage},
@@ -39,7 +43,7 @@ var navigation = []web.NavEntry{
 }
 
 // routes registers every route of every surface in one place.
-func (a *App) routes(acc *accounts.HTTP, dir *directory.HTTP) {
+func (a *App) routes(acc *accounts.HTTP, dir *directory.HTTP, cw *casework.HTTP) {
 	rt := a.Router
 	rt.Unmatched = func(w http.ResponseWriter, r *http.Request, status int) {
 		if status == http.StatusMethodNotAllowed {
@@ -60,6 +64,7 @@ func (a *App) routes(acc *accounts.HTTP, dir *directory.HTTP) {
 
 	acc.Routes(rt)
 	dir.Routes(rt)
+	cw.Routes(rt)
 	(&privacy.HTTP{S: a.Privacy, R: a.Renderer}).Routes(rt)
 }
 

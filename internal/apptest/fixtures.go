@@ -4,8 +4,11 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"testing"
 
 	"kim/internal/accounts"
+	"kim/internal/app"
+	"kim/internal/casework"
 	"kim/internal/directory"
 	"kim/internal/platform/access"
 )
@@ -25,6 +28,13 @@ type Fixtures struct {
 	Users                           map[access.Role]*accounts.User // in A1
 	ColleagueA1, MemberA2, MemberB1 *accounts.User                 // case managers in A1, A2 and B1
 	Tokens                          map[access.Role]string         // API tokens of the A1 accounts
+	// Case management: a client with a case in A1 (managed by the case-manager fixture), A2
+	// and B1, each with a consent naming another organisation of its tenant, and a referral
+	// under it: A2's case refers to A1 (A1's incoming referral), A1's case refers to A2.
+	ClientA1, ClientA2, ClientB1       *casework.Client
+	CaseA1, CaseA2, CaseB1             *casework.Case
+	ConsentA1, ConsentA2, ConsentB1    *casework.Consent
+	ReferralA1, ReferralA2, ReferralB1 *casework.Referral
 }
 
 // Email returns the fixture address of role.
@@ -82,7 +92,40 @@ func (e *Env) Seed() *Fixtures {
 	f.ColleagueA1 = user(f.TenantA, f.OrgA1, "kollegin@alpha.example", "Kollegin Alpha", access.CaseManager)
 	f.MemberA2 = user(f.TenantA, f.OrgA2, "traeger@alpha.example", "Beraterin Träger", access.CaseManager)
 	f.MemberB1 = user(f.TenantB, f.OrgB1, "beta@beta.example", "Berater Beta", access.CaseManager)
+	f.seedCasework(t, a)
 	return f
+}
+
+// seedCasework creates the case-management fixtures.
+func (f *Fixtures) seedCasework(t testing.TB, a *app.App) {
+	t.Helper()
+	ctx := context.Background()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("fixtures: %v", err)
+		}
+	}
+	one := func(actor access.Actor, family, given, birth, recipient string) (*casework.Client, *casework.Case, *casework.Consent, *casework.Referral) {
+		in, err := a.Cases.CreateClient(ctx, actor, casework.ClientInput{FamilyName: family, GivenNames: given, BirthDate: birth, Acknowledged: true})
+		must(err)
+		c, err := a.Cases.CreateCase(ctx, actor, casework.CaseInput{ClientID: in.Client.ID, AccessRoute: "self"})
+		must(err)
+		k, err := a.Cases.CreateConsent(ctx, actor, in.Client.ID, casework.ConsentInput{Recipients: []casework.Recipient{{OrganisationID: recipient}},
+			Purpose: "Vermittlung in einen Sprachkurs mit Kinderbetreuung", Categories: []string{"master_data", "contact"}, Direction: "one_way",
+			GivenOn: "2026-01-05", ValidUntil: "2099-12-31"})
+		must(err)
+		r, err := a.Cases.AddReferral(ctx, actor, c.ID, casework.ReferralInput{OrganisationID: recipient, ConsentID: k.ID, Service: "Sprachkurs",
+			AnswerDue: "2099-01-01"}, "")
+		must(err)
+		return in.Client, c, k, r
+	}
+	cmA1 := f.Users[access.CaseManager].Actor("alpha")
+	f.ClientA1, f.CaseA1, f.ConsentA1, f.ReferralA1 = one(cmA1, "Alpha-Klient", "Samir", "1990-04-01", f.OrgA2.ID)
+	f.ClientA2, f.CaseA2, f.ConsentA2, f.ReferralA2 = one(f.MemberA2.Actor("alpha"), "Traeger-Klientin", "Olena", "1985-09-12", f.OrgA1.ID)
+	betaOther, err := a.Dir.CreateOrganisation(ctx, access.System(f.TenantB.ID), directory.OrganisationInput{Name: "Beta Partner", Type: directory.OrgWelfare, Regime: directory.RegimeGDPRBDSG})
+	must(err)
+	f.ClientB1, f.CaseB1, f.ConsentB1, f.ReferralB1 = one(f.MemberB1.Actor("beta"), "Beta-Klientin", "Zora", "1979-02-03", betaOther.ID)
 }
 
 // Login logs the client in as the fixture account of role in tenant alpha (the environment

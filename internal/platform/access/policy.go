@@ -1,6 +1,7 @@
 package access
 
 import (
+	"slices"
 	"strconv"
 
 	"kim/internal/platform/errs"
@@ -41,6 +42,7 @@ type Reach int
 const (
 	None         Reach = iota // never
 	Self                      // the actor's own record only
+	Assigned                  // records of the actor's organisation the actor is assigned to
 	Organisation              // records of the actor's organisation
 	Tenant                    // records of the actor's tenant
 	All                       // records of every tenant (platform administration)
@@ -119,7 +121,8 @@ type Resource struct {
 	Kind           Kind
 	TenantID       string
 	OrganisationID string
-	OwnerID        string // the user the record belongs to (Self reach)
+	OwnerID        string   // the user the record belongs to (Self reach)
+	Assignees      []string // the users assigned to the record (Assigned reach)
 }
 
 // Can decides whether actor may perform a on res. It returns nil, a Forbidden error when the role
@@ -138,6 +141,10 @@ func Can(actor Actor, a Action, res Resource) error {
 		}
 	case Organisation:
 		if res.TenantID == actor.TenantID && res.OrganisationID == actor.OrganisationID {
+			return nil
+		}
+	case Assigned:
+		if res.TenantID == actor.TenantID && res.OrganisationID == actor.OrganisationID && slices.Contains(res.Assignees, actor.UserID) {
 			return nil
 		}
 	case Self:
@@ -189,6 +196,11 @@ func Scope(actor Actor, k Kind, a Action, alias string, next int) Filter {
 	case Organisation:
 		return Filter{SQL: col("tenant_id") + " = " + ph(0) + " AND " + col("organisation_id") + " = " + ph(1),
 			Args: []any{actor.TenantID, actor.OrganisationID}}
+	case Assigned:
+		// Assigned records name their users in case_manager_id and deputy_id.
+		return Filter{SQL: col("tenant_id") + " = " + ph(0) + " AND " + col("organisation_id") + " = " + ph(1) +
+			" AND (" + col("case_manager_id") + " = " + ph(2) + " OR " + col("deputy_id") + " = " + ph(2) + ")",
+			Args: []any{actor.TenantID, actor.OrganisationID, actor.UserID}}
 	case Self:
 		return Filter{SQL: col("tenant_id") + " = " + ph(0) + " AND " + col("user_id") + " = " + ph(1),
 			Args: []any{actor.TenantID, actor.UserID}}

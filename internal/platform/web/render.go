@@ -279,6 +279,14 @@ func Funcs() template.FuncMap {
 			}
 			return ""
 		},
+		// day shows a calendar date kept as ISO text (YYYY-MM-DD) in German order; a year
+		// alone (birth years) stays as it is.
+		"day": func(s string) string {
+			if t, err := time.Parse("2006-01-02", s); err == nil {
+				return t.Format("02.01.2006")
+			}
+			return s
+		},
 		"join":     strings.Join,
 		"contains": func(list []string, s string) bool { return containsString(list, s) },
 		"query": func(base string, kv ...any) string {

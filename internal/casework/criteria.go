@@ -1,0 +1,114 @@
+package casework
+
+import (
+	"context"
+
+	"kim/internal/platform/access"
+	"kim/internal/platform/db"
+	"kim/internal/platform/errs"
+	"kim/internal/platform/ids"
+	"kim/internal/platform/valid"
+)
+
+// Criterion is a local admission criterion of case management (for example "several needs in
+// different life domains", "lives in the city for at most three years", "no other case
+// management"), configured per tenant and checked at clarification.
+type Criterion struct {
+	ID       string `json:"id"`
+	Label    string `json:"label"`
+	Position int    `json:"position"`
+	Active   bool   `json:"active"`
+	Version  int    `json:"version"`
+}
+
+func (s *Service) criteria(ctx context.Context, tx *db.Tx, tenantID string, activeOnly bool) ([]Criterion, error) {
+	q := "SELECT id, label, position, active, version FROM admission_criteria WHERE tenant_id = $1"
+	if activeOnly {
+		q += " AND active"
+	}
+	rows, err := tx.QueryContext(ctx, q+" ORDER BY position, label, id", tenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Criterion
+	for rows.Next() {
+		var c Criterion
+		if err := rows.Scan(&c.ID, &c.Label, &c.Position, &c.Active, &c.Version); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Criteria lists the tenant's admission criteria (active ones only unless all).
+func (s *Service) Criteria(ctx context.Context, actor access.Actor, all bool) ([]Criterion, error) {
+	if actor.Anonymous() {
+		return nil, errs.E(errs.Unauthorized, "error.unauthorized")
+	}
+	if all {
+		if err := access.Check(actor, KindCaseConfig, access.List); err != nil {
+			return nil, err
+		}
+	}
+	var out []Criterion
+	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
+		out, err = s.criteria(ctx, tx, actor.TenantID, !all)
+		return err
+	})
+	return out, err
+}
+
+// CriterionInput adds or changes an admission criterion.
+type CriterionInput struct {
+	Label    string `json:"label"`
+	Position int    `json:"position"`
+	Active   bool   `json:"active"`
+	Version  int    `json:"version"`
+}
+
+// SaveCriterion adds (id "") or changes an admission criterion of the actor's tenant.
+func (s *Service) SaveCriterion(ctx context.Context, actor access.Actor, id string, in CriterionInput) (*Criterion, error) {
+	a := access.Create
+	if id != "" {
+		a = access.Update
+	}
+	if err := access.Check(actor, KindCaseConfig, a); err != nil {
+		return nil, err
+	}
+	if id != "" && !ids.Valid(id) {
+		return nil, errs.ErrNotFound
+	}
+	in.Label = valid.Clean(in.Label)
+	var v errs.Validation
+	valid.Required(&v, "label", in.Label, maxLine)
+	if in.Position < 0 || in.Position > 1000 {
+		v.Add("position", "validation.choice")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	c := &Criterion{ID: id, Label: in.Label, Position: in.Position, Active: in.Active}
+	err := s.DB.Write(ctx, func(tx *db.Tx) error {
+		if id == "" {
+			c.ID, c.Version = ids.New(), 1
+			if _, err := tx.ExecContext(ctx, "INSERT INTO admission_criteria (tenant_id, id, label, position, active, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+				actor.TenantID, c.ID, c.Label, c.Position, c.Active, tx.Now); err != nil {
+				return err
+			}
+		} else {
+			res, err := tx.ExecContext(ctx, `UPDATE admission_criteria SET label = $1, position = $2, active = $3, version = version + 1
+				WHERE tenant_id = $4 AND id = $5 AND ($6 = 0 OR version = $6)`, c.Label, c.Position, c.Active, actor.TenantID, id, in.Version)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return errs.E(errs.Conflict, "error.conflict")
+			}
+			c.Version = in.Version + 1
+		}
+		return s.log(ctx, tx, actor, "case.criterion_save", "admission_criterion", c.ID, nil)
+	})
+	return c, err
+}

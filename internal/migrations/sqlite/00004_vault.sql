@@ -1,0 +1,16 @@
+-- +goose Up
+-- Per-tenant data keys for encryption at rest (see internal/platform/vault). Each row holds a
+-- random 256-bit data key wrapped (AES-256-GCM) under a key derived from the master key, bound to
+-- its tenant and id. The newest key that is not retired encrypts new values; a retired key no
+-- longer protects any value kim knows of, but stays so that a value it missed still opens.
+CREATE TABLE data_keys (
+    tenant_id  TEXT NOT NULL REFERENCES tenants (id),
+    id         TEXT NOT NULL,
+    wrapped    BLOB NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    retired_at TIMESTAMP,
+    PRIMARY KEY (tenant_id, id)
+);
+
+-- +goose Down
+DROP TABLE data_keys;
