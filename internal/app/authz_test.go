@@ -202,20 +202,43 @@ func destructive(r matrixRow) bool {
 		strings.HasSuffix(r.path, "/revoke") || strings.HasSuffix(r.path, "/entfernen") || strings.HasSuffix(r.path, "/erledigt")
 }
 
+// matrixTargets are further target finders (one per file of routes): each returns the id for
+// a path it knows, or false.
+var matrixTargets []func(m *matrixRunner, r matrixRow, caller string) (string, bool)
+
+// scopeActor returns a case manager of the organisation the scope names (A1, A2 or B1).
+func (m *matrixRunner) scopeActor(r matrixRow) access.Actor {
+	switch r.scope {
+	case "other-org":
+		return m.fx.MemberA2.Actor("alpha")
+	case "other-tenant":
+		return m.fx.MemberB1.Actor("beta")
+	}
+	return m.fx.Users[access.CaseManager].Actor("alpha")
+}
+
+// pick returns the value for the row's scope.
+func pick(r matrixRow, own, otherOrg, otherTenant string) string {
+	switch r.scope {
+	case "own":
+		return own
+	case "other-org":
+		return otherOrg
+	}
+	return otherTenant
+}
+
 // target returns the id the {id} of a route stands for in the given scope.
 func (m *matrixRunner) target(r matrixRow, caller string) string {
+	for _, f := range matrixTargets {
+		if id, ok := f(m, r, caller); ok {
+			return id
+		}
+	}
 	ctx := context.Background()
 	fx := m.fx
 	a := m.env.App
-	pick := func(own, otherOrg, otherTenant string) string {
-		switch r.scope {
-		case "own":
-			return own
-		case "other-org":
-			return otherOrg
-		}
-		return otherTenant
-	}
+	pick := func(own, otherOrg, otherTenant string) string { return pick(r, own, otherOrg, otherTenant) }
 	sysA, sysB := access.System(fx.TenantA.ID), access.System(fx.TenantB.ID)
 	sys := func() access.Actor {
 		if r.scope == "other-tenant" {
@@ -271,8 +294,7 @@ func (m *matrixRunner) target(r matrixRow, caller string) string {
 	case strings.HasPrefix(p, "/klienten/") || strings.HasPrefix(p, "/api/v1/clients/"):
 		return pick(fx.ClientA1.ID, fx.ClientA2.ID, fx.ClientB1.ID)
 	case strings.HasPrefix(p, "/haushaltsmitglieder/"):
-		actor := map[string]access.Actor{"own": fx.Users[access.CaseManager].Actor("alpha"), "other-org": fx.MemberA2.Actor("alpha"),
-			"other-tenant": fx.MemberB1.Actor("beta")}[r.scope]
+		actor := m.scopeActor(r)
 		member, err := a.Cases.AddHouseholdMember(ctx, actor, pick(fx.ClientA1.ID, fx.ClientA2.ID, fx.ClientB1.ID),
 			casework.HouseholdInput{Name: m.name("Kind"), Relationship: "child"})
 		m.must(err)
@@ -280,8 +302,7 @@ func (m *matrixRunner) target(r matrixRow, caller string) string {
 	case strings.HasPrefix(p, "/einwilligungen/") || strings.HasPrefix(p, "/api/v1/consents/"):
 		if fresh {
 			client := pick(fx.ClientA1.ID, fx.ClientA2.ID, fx.ClientB1.ID)
-			actor := map[string]access.Actor{"own": fx.Users[access.CaseManager].Actor("alpha"), "other-org": fx.MemberA2.Actor("alpha"),
-				"other-tenant": fx.MemberB1.Actor("beta")}[r.scope]
+			actor := m.scopeActor(r)
 			k, err := a.Cases.CreateConsent(ctx, actor, client, casework.ConsentInput{Recipients: []casework.Recipient{{Person: "Hausarzt Dr. Wegwerf"}},
 				Purpose: "Abstimmung der Behandlung", Categories: []string{"master_data"}, Direction: "one_way", GivenOn: "2026-01-05", ValidUntil: "2099-01-01"})
 			m.must(err)
