@@ -355,7 +355,8 @@ func (m *matrixRunner) target(r matrixRow, caller string) string {
 var foreignCanaries = []string{"Beta Stadtverwaltung", "Rathaus", "Beta-Mitte", "Hafen", "beta@beta.example", "Berater Beta", "Beta-Klientin", "Zora", "Beta Partner"}
 
 func (m *matrixRunner) checkLeaks(r matrixRow, caller string, resp *apptest.Response) {
-	if resp.StatusCode >= 300 || strings.Contains(r.path, "mandanten") || strings.Contains(r.path, "tenants") {
+	// A partner link shows its referral to whoever holds it, in whatever tenant.
+	if resp.StatusCode >= 300 || strings.Contains(r.path, "mandanten") || strings.Contains(r.path, "tenants") || strings.HasPrefix(r.path, "/partner/") {
 		return
 	}
 	for _, c := range foreignCanaries {

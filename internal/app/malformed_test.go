@@ -9,6 +9,7 @@ import (
 
 	"kim/internal/accounts"
 	"kim/internal/apptest"
+	"kim/internal/casework"
 	"kim/internal/directory"
 	"kim/internal/platform/access"
 	"kim/internal/platform/auth"
@@ -75,6 +76,8 @@ type prober struct {
 	gamma   *directory.Tenant // a third tenant for the platform administration and the login forms
 	tokenA  string            // an API token id of tenant A
 	tokenB  string            // an API token id of tenant B
+	member  string            // a household member of client A1
+	link    string            // a partner link to a referral of case A1
 	anon    *apptest.Client
 	staff   map[access.Role]*apptest.Client
 	api     map[access.Role]*apptest.Client
@@ -137,6 +140,17 @@ func newProber(t *testing.T, e apptest.Engine) *prober {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cm := fx.Users[access.CaseManager].Actor("alpha")
+	m, err := a.Cases.AddHouseholdMember(ctx, cm, fx.ClientA1.ID, casework.HouseholdInput{Name: "Kind Alpha", Relationship: "child"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.member = m.ID
+	ref, err := a.Cases.AddReferral(ctx, cm, fx.CaseA1.ID, casework.ReferralInput{OrganisationID: fx.OrgA2.ID, ConsentID: fx.ConsentA1.ID, PartnerLink: true}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.link = ref.PartnerLink
 	for _, role := range access.Roles {
 		c := env.Client()
 		c.Login(role)
@@ -172,6 +186,14 @@ var staffCallers = []struct {
 	{"/sitzung", access.Coordinator},
 	{"/start", access.BodyMember},
 	{"/abmelden", access.NaturalisationClerk},
+	{"/faelle/{id}/zustaendigkeit", access.TeamLead},
+	{"/faelle", access.CaseManager},
+	{"/klienten", access.CaseManager},
+	{"/einwilligungen", access.CaseManager},
+	{"/haushaltsmitglieder", access.CaseManager},
+	{"/vermittlungen", access.CaseManager},
+	{"/dokumente", access.CaseManager},
+	{"/fristen", access.CaseManager},
 }
 
 // apiCallers name the role whose token uses each API area.
@@ -187,6 +209,9 @@ var apiCallers = []struct {
 	{"/api/v1/audit", access.DataProtectionOfficer},
 	{"/api/v1/tenants", access.PlatformAdmin},
 	{"/api/v1/me", access.CaseManager},
+	{"/api/v1/clients", access.CaseManager},
+	{"/api/v1/consents", access.CaseManager},
+	{"/api/v1/cases", access.CaseManager},
 }
 
 // pendingStages name the login stage each half-finished-login route needs.
@@ -283,6 +308,14 @@ func (p *prober) target(path string) (target, bool) {
 		{[]string{"/verwaltung/benutzer", "/api/v1/users"}, target{own: f.ColleagueA1.ID, foreign: f.MemberB1.ID}},
 		{[]string{"/plattform/mandanten", "/api/v1/tenants"}, target{own: p.gamma.ID, foreign: f.TenantB.ID, foreignVisible: true}},
 		{[]string{"/konto/tokens"}, target{own: p.tokenA, foreign: p.tokenB}},
+		{[]string{"/klienten", "/api/v1/clients"}, target{own: f.ClientA1.ID, foreign: f.ClientB1.ID}},
+		{[]string{"/faelle", "/api/v1/cases"}, target{own: f.CaseA1.ID, foreign: f.CaseB1.ID}},
+		{[]string{"/einwilligungen", "/api/v1/consents"}, target{own: f.ConsentA1.ID, foreign: f.ConsentB1.ID}},
+		{[]string{"/haushaltsmitglieder"}, target{own: p.member, foreign: f.ClientB1.ID}},
+		// The sender marks its own referral done; the receiver answers the one it received.
+		{[]string{"/vermittlungen/{id}/erledigt"}, target{own: f.ReferralA1.ID, foreign: f.ReferralB1.ID}},
+		{[]string{"/vermittlungen"}, target{own: f.ReferralA2.ID, foreign: f.ReferralB1.ID}},
+		{[]string{"/partner"}, target{own: p.link, foreign: strings.Repeat("x", 43)}},
 	} {
 		for _, pre := range x.prefixes {
 			if under(path, pre) {

@@ -225,9 +225,16 @@ func countries(v *errs.Validation, field string, codes []string) []string {
 	return out
 }
 
-// ValidCountry reports whether c is an ISO 3166-1 alpha-2 country code (plus XK for Kosovo).
+// ValidCountry reports whether c is an ISO 3166-1 alpha-2 country code, XK for Kosovo, or a
+// code of a former state (SU, YU, CS, DD …: countries of birth of older clients). The
+// exceptionally reserved codes of organisations and territories that are no states (UN, EU,
+// UK, EZ, …) are refused.
 func ValidCountry(c string) bool {
 	if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
+		return false
+	}
+	switch c {
+	case "AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "FX", "IC", "TA", "UK", "UN":
 		return false
 	}
 	if c == "XK" {

@@ -28,8 +28,8 @@ func (h *HTTP) caseRoutes(rt *web.Router) {
 	rt.Handle("GET /vermittlungen/eingang", web.Staff, h.incomingList)
 	rt.Handle("GET /vermittlungen/{id}", web.Staff, h.incomingView)
 	rt.Handle("POST /vermittlungen/{id}", web.Staff, h.incomingAnswer)
-	rt.Handle("GET /partner/{token}", web.Public, h.partnerView)
-	rt.Handle("POST /partner/{token}", web.Public, h.partnerAnswer)
+	rt.Handle("GET /partner/{id}", web.Public, h.partnerView)
+	rt.Handle("POST /partner/{id}", web.Public, h.partnerAnswer)
 }
 
 type caseListData struct {

@@ -84,17 +84,18 @@ func (h *HTTP) incomingAnswer(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, "/vermittlungen/eingang", "casework.referral.answered")
 }
 
-// The partner pages answer without login through the link's token; they never show more than
-// the consent covers, and nothing once the link is used, expired or the consent ended.
+// The partner pages answer without login through the link's secret token (the {id} of the
+// route); they never show more than the consent covers, and nothing once the link is used,
+// expired or the consent ended.
 func (h *HTTP) partnerView(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	sh, err := h.S.SharedByLink(r.Context(), r.PathValue("token"))
+	sh, err := h.S.SharedByLink(r.Context(), r.PathValue("id"))
 	if err != nil {
 		h.R.Fail(w, r, err)
 		return
 	}
-	h.sharedPage(w, r, http.StatusOK, sh, "/partner/"+r.PathValue("token"), true, nil)
+	h.sharedPage(w, r, http.StatusOK, sh, "/partner/"+r.PathValue("id"), true, nil)
 }
 
 func (h *HTTP) partnerAnswer(w http.ResponseWriter, r *http.Request) {
@@ -105,15 +106,15 @@ func (h *HTTP) partnerAnswer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := AnswerInput{Status: r.PostForm.Get("status"), Note: r.PostForm.Get("note")}
-	err := h.S.AnswerByLink(r.Context(), r.PathValue("token"), in)
+	err := h.S.AnswerByLink(r.Context(), r.PathValue("id"), in)
 	var e *errs.Error
 	if errors.As(err, &e) && e.Code == errs.Invalid {
-		sh, serr := h.S.SharedByLink(r.Context(), r.PathValue("token"))
+		sh, serr := h.S.SharedByLink(r.Context(), r.PathValue("id"))
 		if serr != nil {
 			h.R.Fail(w, r, serr)
 			return
 		}
-		h.sharedPage(w, r, http.StatusUnprocessableEntity, sh, "/partner/"+r.PathValue("token"), true, web.NewForm(r.PostForm).WithError(err))
+		h.sharedPage(w, r, http.StatusUnprocessableEntity, sh, "/partner/"+r.PathValue("id"), true, web.NewForm(r.PostForm).WithError(err))
 		return
 	}
 	if err != nil {
