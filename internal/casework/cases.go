@@ -164,6 +164,8 @@ func (in *MoveInput) Validate(from string) error {
 	}
 	if in.To == StatusClosed {
 		valid.OneOf(&v, "close_reason", in.CloseReason, CloseReasons)
+	} else {
+		in.CloseReason = "" // a reason belongs to closing only
 	}
 	if (in.To == StatusDeclined || in.To == StatusReferred || in.To == StatusPaused) && in.Note == "" {
 		v.Add("note", "casework.case.note_required")

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"kim/internal/names/nameindex"
 	"kim/internal/platform/access"
 	"kim/internal/platform/audit"
 	"kim/internal/platform/db"
@@ -348,10 +349,14 @@ func (s *Service) ListCases(ctx context.Context, actor access.Actor, q web.ListQ
 	if f.Mine {
 		add("(cs.case_manager_id = $? OR cs.deputy_id = $?)", actor.UserID)
 	}
-	if f.Manager != "" && ids.Valid(f.Manager) {
+	// A malformed id matches nothing.
+	if f.Manager != "" && !ids.Valid(f.Manager) || f.ClientID != "" && !ids.Valid(f.ClientID) {
+		return nil, 0, nil
+	}
+	if f.Manager != "" {
 		add("cs.case_manager_id = $?", f.Manager)
 	}
-	if f.ClientID != "" && ids.Valid(f.ClientID) {
+	if f.ClientID != "" {
 		add("cs.id IN (SELECT case_id FROM case_participants WHERE tenant_id = cs.tenant_id AND client_id = $?)", f.ClientID)
 	}
 	statuses := OpenStatuses
@@ -374,6 +379,24 @@ func (s *Service) ListCases(ctx context.Context, actor access.Actor, q web.ListQ
 		total int
 	)
 	err := s.DB.Read(ctx, func(tx *db.Tx) error {
+		if q.Q != "" {
+			// The client's name in any spelling (through the name index) or the case number.
+			cands, err := s.Names.Search(ctx, tx, actor.TenantID, q.Q, nameindex.Filter{Organisations: []string{actor.OrganisationID}}, nameindex.MaxLimit)
+			if err != nil {
+				return err
+			}
+			args = append(args, db.Like(q.Q))
+			cond := "(cs.case_number LIKE $" + itoa(len(args)) + " ESCAPE '\\'"
+			if len(cands) > 0 {
+				var ph []string
+				for _, c := range cands {
+					args = append(args, c.SubjectID)
+					ph = append(ph, "$"+itoa(len(args)))
+				}
+				cond += " OR cs.client_id IN (" + strings.Join(ph, ", ") + ")"
+			}
+			where += " AND " + cond + ")"
+		}
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM cases cs WHERE "+where, args...).Scan(&total); err != nil {
 			return err
 		}

@@ -177,12 +177,12 @@ func (s *Service) knownElsewhere(ctx context.Context, tx *db.Tx, c *Client) (boo
 }
 
 func (c *Client) apply(in ClientInput) {
-	c.GivenNames, c.FamilyName, c.NameOriginal, c.OtherSpellings = in.GivenNames, in.FamilyName, in.NameOriginal, in.OtherSpellings
-	c.BirthDate, c.Sex, c.Nationalities, c.Stateless, c.CountryOfBirth = in.BirthDate, in.Sex, in.Nationalities, in.Stateless, in.CountryOfBirth
-	c.Languages, c.GermanLevel, c.Interpreter = in.Languages, in.GermanLevel, in.Interpreter
+	c.GivenNames, c.FamilyName, c.NameOriginal, c.OtherSpellings = in.GivenNames, in.FamilyName, in.NameOriginal, list(in.OtherSpellings)
+	c.BirthDate, c.Sex, c.Nationalities, c.Stateless, c.CountryOfBirth = in.BirthDate, in.Sex, list(in.Nationalities), in.Stateless, in.CountryOfBirth
+	c.Languages, c.GermanLevel, c.Interpreter = list(in.Languages), in.GermanLevel, in.Interpreter
 	c.ArrivedGermany, c.ArrivedCity = in.ArrivedGermany, in.ArrivedCity
 	c.Street, c.Postcode, c.City, c.DistrictID, c.QuarterID = in.Street, in.Postcode, in.City, in.DistrictID, in.QuarterID
-	c.Phone, c.Email, c.Messenger, c.BenefitRegime, c.OtherCM = in.Phone, in.Email, in.Messenger, in.BenefitRegime, in.OtherCM
+	c.Phone, c.Email, c.Messenger, c.BenefitRegime, c.OtherCM = in.Phone, in.Email, in.Messenger, in.BenefitRegime, list(in.OtherCM)
 }
 
 // Input returns the client's editable fields (for edit forms and partial API updates).

@@ -35,12 +35,21 @@ func scanClient(row scanner) (*Client, error) {
 	return c, nil
 }
 
-// split is strings.Split that gives nil for "".
+// split is strings.Split that gives an empty list for "" (JSON answers carry [] rather than
+// null).
 func split(s, sep string) []string {
 	if s == "" {
-		return nil
+		return []string{}
 	}
 	return strings.Split(s, sep)
+}
+
+// list returns s, or an empty list for nil.
+func list(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func nullable(s string) any {

@@ -141,7 +141,7 @@ func TestClientSearchAcrossScripts(t *testing.T) {
 		var list struct {
 			Items []casework.Client `json:"items"`
 		}
-		api.Get("/api/v1/clients?q=" + url.QueryEscape("Олександр Шевченко")).JSON(t, &list)
+		api.Get("/api/v1/clients?q="+url.QueryEscape("Олександр Шевченко")).JSON(t, &list)
 		if len(list.Items) == 0 || list.Items[0].ID != o.Client.ID {
 			t.Errorf("API search: %v", names(list.Items))
 		}
@@ -197,6 +197,28 @@ func TestIntakeValidation(t *testing.T) {
 			if !strings.Contains(string(page.Body), want) {
 				t.Errorf("client page lacks %q", want)
 			}
+		}
+	})
+}
+
+// Mein Fallbestand is searchable by the client's name in any spelling and by case number; a
+// malformed filter id matches nothing.
+func TestCaseListSearch(t *testing.T) {
+	eachEngine(t, func(t *testing.T, env *apptest.Env, fx *apptest.Fixtures) {
+		ctx := context.Background()
+		s := env.App.Cases
+		cm := fx.Users[access.CaseManager].Actor("alpha")
+		for _, q := range []string{"Samir Alpha Klient", "alpha-klient", fx.CaseA1.Number} {
+			items, total, err := s.ListCases(ctx, cm, web.ListQuery{Q: q, Page: 1, Size: 25}, casework.CaseFilter{})
+			if err != nil || total != 1 || items[0].ID != fx.CaseA1.ID {
+				t.Errorf("search %q: %d %v", q, total, err)
+			}
+		}
+		if _, total, _ := s.ListCases(ctx, cm, web.ListQuery{Q: "Traeger-Klientin", Page: 1, Size: 25}, casework.CaseFilter{}); total != 0 {
+			t.Error("the search shows another organisation's case")
+		}
+		if _, total, _ := s.ListCases(ctx, cm, web.ListQuery{Page: 1, Size: 25}, casework.CaseFilter{ClientID: "nonsense"}); total != 0 {
+			t.Error("a malformed client id matches cases")
 		}
 	})
 }

@@ -255,9 +255,10 @@ func (h *HTTP) caseAction(w http.ResponseWriter, r *http.Request, a access.Actio
 
 func (h *HTTP) caseMove(w http.ResponseWriter, r *http.Request) {
 	h.caseAction(w, r, access.Update, "", "casework.case.moved", func(actor access.Actor, f url.Values) (string, error) {
-		_, err := h.S.MoveCase(r.Context(), actor, r.PathValue("id"), MoveInput{To: f.Get("status"), Note: f.Get("note"),
+		// The page has two notes (the phase's and the contact's): the phase's is status_note.
+		_, err := h.S.MoveCase(r.Context(), actor, r.PathValue("id"), MoveInput{To: f.Get("status"), Note: f.Get("status_note"),
 			CloseReason: f.Get("close_reason"), Version: web.Version(r)}, "")
-		return "", err
+		return "", renameField(err, "note", "status_note")
 	})
 }
 
@@ -351,4 +352,23 @@ func (h *HTTP) referralDone(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.Redirect(w, r, "/faelle/"+caseID+"#vermittlungen", "casework.referral.marked_done")
+}
+
+// renameField moves a validation message from one field to another (for pages whose form
+// names a field differently from the service).
+func renameField(err error, from, to string) error {
+	var e *errs.Error
+	if !errors.As(err, &e) || e.Fields == nil {
+		return err
+	}
+	if m, ok := e.Fields[from]; ok {
+		fields := map[string]errs.Message{}
+		for k, v := range e.Fields {
+			fields[k] = v
+		}
+		delete(fields, from)
+		fields[to] = m
+		return &errs.Error{Code: e.Code, Message: e.Message, Fields: fields, Err: e.Err}
+	}
+	return err
 }

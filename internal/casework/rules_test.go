@@ -28,7 +28,7 @@ func TestTransitions(t *testing.T) {
 		{StatusRequested, StatusAssessment, false}, // clarification comes first
 		{StatusClarification, StatusDeclined, true},
 		{StatusClarification, StatusReferred, true},
-		{StatusAssessment, StatusDeclined, false}, // declining happens at clarification
+		{StatusAssessment, StatusDeclined, false},   // declining happens at clarification
 		{StatusImplementation, StatusClosed, false}, // closing passes through evaluation
 		{StatusClosing, StatusClosed, true},
 		{StatusClosed, StatusAssessment, true}, // reopening

@@ -90,7 +90,7 @@ const (
 )
 
 // adminNav are the navigation entries that only some roles may see.
-var adminNav = []string{"Organisationen", "Standorte", "Stadtbezirke", "Benutzerkonten", "Protokoll", "Mandanten"}
+var adminNav = []string{"Organisationen", "Standorte", "Stadtbezirke", "Benutzerkonten", "Protokoll", "Mandanten", "Mein Fallbestand", "Klient:innen", "Eingehende Vermittlungen"}
 
 // demoRoles are the demo accounts with the German role label and the navigation each must
 // see. Entries of adminNav that a role does not list must not be visible to it.
@@ -98,10 +98,10 @@ var demoRoles = []struct {
 	email, role string
 	nav         []string
 }{
-	{"cm.ki@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Konto"}},
-	{"cm.awo@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Konto"}},
-	{"cm.caritas@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Konto"}},
-	{"lead.awo@solingen.example", "Teamleitung", []string{"Startseite", "Mein Konto"}},
+	{"cm.ki@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Klient:innen", "Eingehende Vermittlungen", "Mein Konto"}},
+	{"cm.awo@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Klient:innen", "Eingehende Vermittlungen", "Mein Konto"}},
+	{"cm.caritas@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Klient:innen", "Eingehende Vermittlungen", "Mein Konto"}},
+	{"lead.awo@solingen.example", "Teamleitung", []string{"Startseite", "Mein Fallbestand", "Klient:innen", "Eingehende Vermittlungen", "Mein Konto"}},
 	{coordEmail, "KIM-Koordination", []string{"Startseite", "Mein Konto"}},
 	{"ag@solingen.example", "Gremienmitglied", []string{"Startseite", "Mein Konto"}},
 	{"einbuergerung@solingen.example", "Einbürgerungsbehörde", []string{"Startseite", "Mein Konto"}},
@@ -138,6 +138,9 @@ func TestBrowser(t *testing.T) {
 	t.Run("keyboard: submit a form", s.keyboardForm)
 	t.Run("without JavaScript: log in, save, extend the session", s.withoutJS)
 	t.Run("session warning with JavaScript", s.sessionWarning)
+	t.Run("case management: intake to closing, with a partner's answer through a link", s.intakeJourney)
+	t.Run("case management: a team lead reassigns a case", s.reassignJourney)
+	t.Run("case management: a revoked consent stops a partner's access at once", s.revocationJourney)
 }
 
 func (s *suite) loginPage(t *testing.T) {
