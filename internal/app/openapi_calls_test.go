@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"kim/internal/app"
 	"kim/internal/apptest"
+	"kim/internal/casework"
 	"kim/internal/directory"
 	"kim/internal/platform/access"
 	"kim/internal/platform/ids"
@@ -508,6 +510,381 @@ func oaCalls(t *testing.T, env *apptest.Env, f *apptest.Fixtures, maxBody int) [
 			body: map[string]any{"name": "X"}},
 		oaCall{name: "update as data-protection officer", role: dpo, method: "PATCH", path: "/api/v1/users/" + f.ColleagueA1.ID, want: 403,
 			body: map[string]any{"name": "X"}},
+	)
+
+	// case management: clients, consents, cases, contacts, referrals
+	cw := env.App.Cases
+	cmA1 := f.Users[cm].Actor("alpha")
+	crit, err := cw.SaveCriterion(ctx, f.Users[admin].Actor("alpha"), "", casework.CriterionInput{Label: "Handlungsbedarf in mehreren Lebensbereichen", Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	intake := func(in casework.ClientInput) *casework.Client {
+		t.Helper()
+		in.Acknowledged = true
+		res, err := cw.CreateClient(ctx, cmA1, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Client
+	}
+	spouse := intake(casework.ClientInput{FamilyName: "Alpha-Klient", GivenNames: "Leyla", BirthDate: "1992-07-15"})
+	rahimi := intake(casework.ClientInput{FamilyName: "Rahimi", GivenNames: "Mohammad", NameOriginal: "محمد رحیمی", BirthDate: "1988"})
+	if _, err := cw.AddHouseholdMember(ctx, cmA1, f.ClientA1.ID, casework.HouseholdInput{MemberID: spouse.ID, Relationship: "spouse"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cw.AddHouseholdMember(ctx, cmA1, f.ClientA1.ID, casework.HouseholdInput{Name: "Lina Alpha-Klient", Relationship: "child", BirthDate: "2019-05-01"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cw.AddResidenceStatus(ctx, cmA1, f.ClientA1.ID, casework.ResidenceInput{Type: "ae_25b", LegalBasis: "§ 25b AufenthG",
+		IssuedOn: "2025-06-01", ValidUntil: "2027-05-31", Source: "document"}); err != nil {
+		t.Fatal(err)
+	}
+	newCase := func(in casework.CaseInput) *casework.Case {
+		t.Helper()
+		c, err := cw.CreateCase(ctx, cmA1, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	caseMove := newCase(casework.CaseInput{ClientID: spouse.ID, AccessRoute: "jobcenter"})      // moved through the phases below
+	caseDecline := newCase(casework.CaseInput{ClientID: spouse.ID, AccessRoute: "counselling"}) // declined below, then not open
+	caseColleague := newCase(casework.CaseInput{ClientID: rahimi.ID, AccessRoute: "self", CaseManagerID: f.ColleagueA1.ID})
+	consentRevoke, err := cw.CreateConsent(ctx, cmA1, f.ClientA1.ID, casework.ConsentInput{Recipients: []casework.Recipient{{OrganisationID: f.OrgA2.ID}},
+		Purpose: "Abstimmung zur Wohnungssuche mit dem Träger", Categories: []string{"master_data", "housing"}, Direction: "mutual",
+		GivenOn: "2026-02-01", ValidUntil: "2026-12-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	coord := access.Coordinator
+	purpose := map[string]string{"KIM-Purpose": "Fallbesprechung im Team (Prüfung der Hilfeplanung)"}
+	cli := func(id string) string { return "/api/v1/clients/" + id }
+	cas := func(id string) string { return "/api/v1/cases/" + id }
+	fullClient := map[string]any{"given_names": "Amina", "family_name": "Haddad", "name_original_script": "أمينة حداد",
+		"other_spellings": []string{"Amina Hadad", "Amina Haddad"}, "birth_date": "1994", "sex": "f", "nationalities": []string{"sy", "SY"},
+		"stateless": false, "country_of_birth": "SY", "languages": []string{"ar", "de"}, "german_level": "A2", "interpreter_language": "ar",
+		"arrived_germany": "2016-05-10", "arrived_city": "2017-01-15", "street": "Hauptstraße 5", "postcode": "42651", "city": "Alpha",
+		"district_id": f.DistrictA.ID, "quarter_id": f.QuarterA.ID, "phone": "0212 555-123", "email": "Amina.Haddad@example.org",
+		"messenger": "Signal", "benefit_regime": "sgb2", "other_case_management": []string{"jobcenter", "mbe"}}
+	consentBody := map[string]any{"case_id": f.CaseA1.ID, "recipients": []map[string]any{{"organisation_id": f.OrgA2.ID}, {"person": "Frau Dr. Beispiel, Hausärztin"}},
+		"purpose": "Abstimmung der Gesundheitsversorgung mit der Hausärztin", "categories": []string{"master_data", "contact"},
+		"special_categories": []string{"health"}, "direction": "mutual", "language": "ar", "interpreter": "Herr Haddad",
+		"given_on": "2026-03-01", "until_case_closure": true}
+	contactBody := map[string]any{"date": "2026-03-01", "duration_minutes": 45, "mode": "in_person", "interpreter": "professional",
+		"interpreter_language": "ar", "life_domains": []string{"language", "work", "language"}, "note": "Erstgespräch, Sprachkurs besprochen.",
+		"follow_up_on": "2026-03-15"}
+	referralBody := map[string]any{"organisation_id": f.OrgA2.ID, "consent_id": f.ConsentA1.ID, "service": "Sprachkurs mit Kinderbetreuung",
+		"message": "Bitte um einen Termin im April.", "answer_due": "2026-03-20", "partner_link": true}
+	firstItem := func(id string) func(t *testing.T, b map[string]any) {
+		return func(t *testing.T, b map[string]any) {
+			t.Helper()
+			if items := oaItems(b); len(items) == 0 || items[0]["id"] != id {
+				t.Errorf("first hit is not %s: %v", id, b)
+			}
+		}
+	}
+	ownOrg := func(t *testing.T, b map[string]any) {
+		t.Helper()
+		for _, it := range oaItems(b) {
+			if it["organisation_id"] != f.OrgA1.ID {
+				t.Errorf("record of another organisation listed: %v", it)
+			}
+		}
+	}
+	add(
+		// clients
+		oaCall{name: "list", role: cm, method: "GET", path: "/api/v1/clients", want: 200, check: func(t *testing.T, b map[string]any) {
+			oaTotal(3)(t, b)
+			ownOrg(t, b)
+		}},
+		oaCall{name: "list sorted and paged", role: lead, method: "GET", path: "/api/v1/clients?sort=birth&dir=desc&page=2&size=2", want: 200,
+			check: func(t *testing.T, b map[string]any) {
+				if items := oaItems(b); b["total"] != float64(3) || len(items) != 1 || items[0]["id"] != rahimi.ID {
+					t.Errorf("second page by birth date: %v", b)
+				}
+			}},
+		oaCall{name: "search", role: cm, method: "GET", path: "/api/v1/clients?q=Samir+Alpha-Klient", want: 200, check: firstItem(f.ClientA1.ID)},
+		oaCall{name: "search other spelling", role: cm, method: "GET", path: "/api/v1/clients?q=Sameer%20Alfa-Klient", want: 200, check: firstItem(f.ClientA1.ID)},
+		oaCall{name: "search other script", role: cm, method: "GET", path: "/api/v1/clients?q=" + url.QueryEscape("محمد رحيمي"), want: 200, check: firstItem(rahimi.ID)},
+		oaCall{name: "search transcription of original script", role: lead, method: "GET", path: "/api/v1/clients?q=Muhammad+Rahimi&sort=created", want: 200, check: firstItem(rahimi.ID)},
+		oaCall{name: "search other organisation's client", role: cm, method: "GET", path: "/api/v1/clients?q=Olena+Traeger-Klientin", want: 200, check: oaTotal(0)},
+		oaCall{name: "list as coordinator", role: coord, method: "GET", path: "/api/v1/clients", want: 403},
+		oaCall{name: "get", role: cm, method: "GET", path: cli(f.ClientA1.ID), want: 200, check: func(t *testing.T, b map[string]any) {
+			hh, _ := b["household"].([]any)
+			rs, _ := b["residence_statuses"].([]any)
+			if len(hh) != 2 || len(rs) != 1 || b["family_name"] != "Alpha-Klient" {
+				t.Errorf("client: %v", b)
+			}
+		}},
+		oaCall{name: "get as team lead", role: lead, method: "GET", path: cli(rahimi.ID), want: 200},
+		oaCall{name: "get other organisation", role: cm, method: "GET", path: cli(f.ClientA2.ID), want: 404},
+		oaCall{name: "get other tenant", role: lead, method: "GET", path: cli(f.ClientB1.ID), want: 404},
+		oaCall{name: "get malformed id", role: cm, method: "GET", path: cli("not-a-uuid"), want: 404},
+		oaCall{name: "get as coordinator", role: coord, method: "GET", path: cli(f.ClientA1.ID), want: 403},
+		oaCall{name: "create", role: cm, method: "POST", path: "/api/v1/clients", want: 201, body: fullClient, check: func(t *testing.T, b map[string]any) {
+			if b["known_elsewhere"] != false || b["email"] != "amina.haddad@example.org" || b["organisation_id"] != f.OrgA1.ID || b["version"] != float64(1) {
+				t.Errorf("new client: %v", b)
+			}
+			if ns, _ := b["nationalities"].([]any); len(ns) != 1 || ns[0] != "SY" {
+				t.Errorf("nationalities: %v", b["nationalities"])
+			}
+		}},
+		oaCall{name: "create minimal", role: lead, method: "POST", path: "/api/v1/clients", want: 201, body: map[string]any{"family_name": "Nowak"},
+			check: func(t *testing.T, b map[string]any) {
+				if b["sex"] != "u" || b["benefit_regime"] != "unknown" || b["birth_date"] != "" || b["known_elsewhere"] != false {
+					t.Errorf("defaults: %v", b)
+				}
+			}},
+		oaCall{name: "create known elsewhere", role: cm, method: "POST", path: "/api/v1/clients", want: 201,
+			body: map[string]any{"family_name": "Traeger-Klientin", "given_names": "Olena", "birth_date": "1985-09-12"},
+			check: func(t *testing.T, b map[string]any) {
+				if b["known_elsewhere"] != true {
+					t.Errorf("known_elsewhere: %v", b)
+				}
+			}},
+		oaCall{name: "create possible duplicate", role: cm, method: "POST", path: "/api/v1/clients", want: 409,
+			body: map[string]any{"family_name": "Alpha-Klient", "given_names": "Samir", "birth_date": "1990-04-01"}, check: oaField("confirm_not_duplicate")},
+		oaCall{name: "create confirmed duplicate", role: cm, method: "POST", path: "/api/v1/clients", want: 201,
+			body: map[string]any{"family_name": "Alpha-Klient", "given_names": "Samir", "birth_date": "1990-04-01", "confirm_not_duplicate": true}},
+		oaCall{name: "create without family name", role: cm, method: "POST", path: "/api/v1/clients", want: 422,
+			body: map[string]any{"given_names": "Ohne"}, check: oaField("family_name")},
+		oaCall{name: "create born in the future", role: cm, method: "POST", path: "/api/v1/clients", want: 422,
+			body: map[string]any{"family_name": "Zukunft", "birth_date": "2030-01-01"}, check: oaField("birth_date")},
+		oaCall{name: "create with unknown country", role: cm, method: "POST", path: "/api/v1/clients", want: 422,
+			body: map[string]any{"family_name": "Irgendwo", "nationalities": []string{"QQ"}}, check: oaField("nationalities")},
+		oaCall{name: "create with other tenant's district", role: cm, method: "POST", path: "/api/v1/clients", want: 422,
+			body: map[string]any{"family_name": "Woanders", "district_id": f.DistrictB.ID}, check: oaField("district_id")},
+		oaCall{name: "create with quarter outside district", role: cm, method: "POST", path: "/api/v1/clients", want: 422,
+			body: map[string]any{"family_name": "Woanders", "district_id": f.DistrictA.ID, "quarter_id": f.QuarterB.ID}, check: oaField("quarter_id")},
+		oaCall{name: "create with unknown field", role: cm, method: "POST", path: "/api/v1/clients", want: 422,
+			body: map[string]any{"family_name": "X", "organisation_id": f.OrgA2.ID}, check: oaField("organisation_id")},
+		oaCall{name: "create with broken JSON", role: cm, method: "POST", path: "/api/v1/clients", want: 400, raw: oaStr(`{"family_name":`)},
+		oaCall{name: "create as coordinator", role: coord, method: "POST", path: "/api/v1/clients", want: 403, body: map[string]any{"family_name": "X"}},
+		oaCall{name: "update", role: cm, method: "PATCH", path: cli(f.ClientA1.ID), want: 200,
+			body: map[string]any{"phone": "0212 12345", "languages": []string{"ar"}, "version": 1}, check: func(t *testing.T, b map[string]any) {
+				if b["phone"] != "0212 12345" || b["family_name"] != "Alpha-Klient" || b["birth_date"] != "1990-04-01" || b["version"] != float64(2) {
+					t.Errorf("patched client: %v", b)
+				}
+			}},
+		oaCall{name: "update stale version", role: cm, method: "PATCH", path: cli(f.ClientA1.ID), want: 409, body: map[string]any{"phone": "0212 54321", "version": 1}},
+		oaCall{name: "update invalid", role: lead, method: "PATCH", path: cli(f.ClientA1.ID), want: 422,
+			body: map[string]any{"postcode": "ABC", "sex": "q"}, check: oaField("postcode")},
+		oaCall{name: "update quarter without district", role: cm, method: "PATCH", path: cli(rahimi.ID), want: 422,
+			body: map[string]any{"quarter_id": f.QuarterA.ID}, check: oaField("district_id")},
+		oaCall{name: "update other organisation", role: cm, method: "PATCH", path: cli(f.ClientA2.ID), want: 404, body: map[string]any{"phone": "0212 1"}},
+		oaCall{name: "update other tenant", role: lead, method: "PATCH", path: cli(f.ClientB1.ID), want: 404, body: map[string]any{"phone": "0212 1"}},
+		oaCall{name: "update as coordinator", role: coord, method: "PATCH", path: cli(f.ClientA1.ID), want: 403, body: map[string]any{"phone": "0212 1"}},
+
+		// consents
+		oaCall{name: "list", role: cm, method: "GET", path: cli(f.ClientA1.ID) + "/consents", want: 200, check: func(t *testing.T, b map[string]any) {
+			if items := oaItems(b); len(items) != 2 || items[0]["id"] != consentRevoke.ID {
+				t.Errorf("consents (newest first): %v", b)
+			}
+		}},
+		oaCall{name: "list empty", role: lead, method: "GET", path: cli(rahimi.ID) + "/consents", want: 200, check: func(t *testing.T, b map[string]any) {
+			if items, ok := b["items"].([]any); !ok || len(items) != 0 {
+				t.Errorf("no consents: %v", b)
+			}
+		}},
+		oaCall{name: "list other organisation", role: cm, method: "GET", path: cli(f.ClientA2.ID) + "/consents", want: 404},
+		oaCall{name: "list other tenant", role: cm, method: "GET", path: cli(f.ClientB1.ID) + "/consents", want: 404},
+		oaCall{name: "list as coordinator", role: coord, method: "GET", path: cli(f.ClientA1.ID) + "/consents", want: 403},
+		oaCall{name: "create until case closure", role: cm, method: "POST", path: cli(f.ClientA1.ID) + "/consents", want: 201, body: consentBody,
+			check: func(t *testing.T, b map[string]any) {
+				if rs, _ := b["recipients"].([]any); len(rs) != 2 || b["revoked_at"] != nil || b["case_id"] != f.CaseA1.ID || b["valid_until"] != "" {
+					t.Errorf("new consent: %v", b)
+				}
+			}},
+		oaCall{name: "create with end date", role: lead, method: "POST", path: cli(spouse.ID) + "/consents", want: 201,
+			body: map[string]any{"recipients": []map[string]any{{"organisation_id": f.OrgA2.ID}}, "purpose": "Vermittlung in eine Kinderbetreuung",
+				"categories": []string{"master_data"}, "direction": "one_way", "given_on": "2026-03-02", "valid_until": "2026-09-30"}},
+		oaCall{name: "create without end", role: cm, method: "POST", path: cli(f.ClientA1.ID) + "/consents", want: 422,
+			body: map[string]any{"recipients": []map[string]any{{"person": "Herr Beispiel"}}, "purpose": "Unterstützung bei Behördengängen",
+				"categories": []string{"master_data"}, "direction": "one_way", "given_on": "2026-03-01"}, check: oaField("valid_until")},
+		oaCall{name: "create naming the own organisation", role: cm, method: "POST", path: cli(f.ClientA1.ID) + "/consents", want: 422,
+			body: map[string]any{"recipients": []map[string]any{{"organisation_id": f.OrgA1.ID}}, "purpose": "Unterstützung bei Behördengängen",
+				"categories": []string{"master_data"}, "direction": "one_way", "given_on": "2026-03-01", "valid_until": "2026-12-31"}, check: oaField("recipients")},
+		oaCall{name: "create unspecific", role: cm, method: "POST", path: cli(f.ClientA1.ID) + "/consents", want: 422,
+			body: map[string]any{"recipients": []map[string]any{}, "purpose": "alles", "direction": "sideways"}, check: func(t *testing.T, b map[string]any) {
+				for _, field := range []string{"recipients", "purpose", "categories", "direction", "given_on"} {
+					oaField(field)(t, b)
+				}
+			}},
+		oaCall{name: "create for other organisation's client", role: cm, method: "POST", path: cli(f.ClientA2.ID) + "/consents", want: 404, body: consentBody},
+		oaCall{name: "create as coordinator", role: coord, method: "POST", path: cli(f.ClientA1.ID) + "/consents", want: 403, body: consentBody},
+		oaCall{name: "revoke", role: cm, method: "POST", path: "/api/v1/consents/" + consentRevoke.ID + "/revoke", want: 200,
+			body: map[string]any{"revocation_channel": "written"}, check: func(t *testing.T, b map[string]any) {
+				if b["revoked_at"] == nil || b["revocation_channel"] != "written" || b["version"] != float64(2) {
+					t.Errorf("revoked consent: %v", b)
+				}
+			}},
+		oaCall{name: "revoke again", role: lead, method: "POST", path: "/api/v1/consents/" + consentRevoke.ID + "/revoke", want: 409,
+			body: map[string]any{"revocation_channel": "oral"}},
+		oaCall{name: "revoke with unknown channel", role: cm, method: "POST", path: "/api/v1/consents/" + f.ConsentA1.ID + "/revoke", want: 422,
+			body: map[string]any{"revocation_channel": "fax"}, check: oaField("revocation_channel")},
+		oaCall{name: "revoke other organisation's", role: cm, method: "POST", path: "/api/v1/consents/" + f.ConsentA2.ID + "/revoke", want: 404,
+			body: map[string]any{"revocation_channel": "oral"}},
+		oaCall{name: "revoke other tenant's", role: lead, method: "POST", path: "/api/v1/consents/" + f.ConsentB1.ID + "/revoke", want: 404,
+			body: map[string]any{"revocation_channel": "oral"}},
+		oaCall{name: "revoke as coordinator", role: coord, method: "POST", path: "/api/v1/consents/" + f.ConsentA1.ID + "/revoke", want: 403,
+			body: map[string]any{"revocation_channel": "oral"}},
+
+		// cases
+		oaCall{name: "list own", role: cm, method: "GET", path: "/api/v1/cases", want: 200, check: func(t *testing.T, b map[string]any) {
+			oaTotal(3)(t, b)
+			for _, it := range oaItems(b) {
+				if it["case_manager_id"] != f.Users[cm].ID || it["status"] != "requested" {
+					t.Errorf("case of someone else or not open: %v", it)
+				}
+			}
+		}},
+		oaCall{name: "list team view", role: lead, method: "GET", path: "/api/v1/cases?sort=number&dir=desc&page=1&size=10", want: 200, check: func(t *testing.T, b map[string]any) {
+			oaTotal(4)(t, b)
+			ownOrg(t, b)
+		}},
+		oaCall{name: "list by case manager", role: lead, method: "GET", path: "/api/v1/cases?case_manager_id=" + f.ColleagueA1.ID, want: 200, check: firstItem(caseColleague.ID)},
+		oaCall{name: "list mine as team lead", role: lead, method: "GET", path: "/api/v1/cases?mine=1", want: 200, check: oaTotal(0)},
+		oaCall{name: "list by client", role: cm, method: "GET", path: "/api/v1/cases?status=all&client_id=" + f.ClientA1.ID, want: 200, check: firstItem(f.CaseA1.ID)},
+		oaCall{name: "list by status", role: cm, method: "GET", path: "/api/v1/cases?status=closed&status=declined&mine=true", want: 200, check: oaTotal(0)},
+		oaCall{name: "list as coordinator", role: coord, method: "GET", path: "/api/v1/cases", want: 403},
+		oaCall{name: "create", role: cm, method: "POST", path: "/api/v1/cases", want: 201,
+			body: map[string]any{"client_id": rahimi.ID, "access_route": "school", "deputy_id": f.Users[lead].ID, "location_id": f.LocA1.ID,
+				"urgency": "high", "requested_on": "2026-02-20", "admission_criteria_met": []string{crit.ID}, "admission_note": "Mehrere Bedarfe.",
+				"member_client_ids": []string{spouse.ID}},
+			check: func(t *testing.T, b map[string]any) {
+				if b["status"] != "requested" || b["case_manager_id"] != f.Users[cm].ID || b["deputy_name"] != f.Users[lead].Name ||
+					!strings.HasPrefix(b["case_number"].(string), "2026-") || b["client_name"] != "Rahimi, Mohammad" {
+					t.Errorf("new case: %v", b)
+				}
+			}},
+		oaCall{name: "create minimal as team lead", role: lead, method: "POST", path: "/api/v1/cases", want: 201,
+			body: map[string]any{"client_id": spouse.ID, "access_route": "self"}, check: func(t *testing.T, b map[string]any) {
+				if b["case_manager_id"] != f.Users[lead].ID || b["urgency"] != "normal" || b["requested_on"] != "2026-03-02" {
+					t.Errorf("defaults: %v", b)
+				}
+			}},
+		oaCall{name: "create for other organisation's client", role: cm, method: "POST", path: "/api/v1/cases", want: 422,
+			body: map[string]any{"client_id": f.ClientA2.ID, "access_route": "self"}, check: oaField("client_id")},
+		oaCall{name: "create invalid", role: cm, method: "POST", path: "/api/v1/cases", want: 422,
+			body: map[string]any{"client_id": f.ClientA1.ID, "access_route": "internet", "urgency": "sofort", "requested_on": "2027-01-01"},
+			check: func(t *testing.T, b map[string]any) {
+				for _, field := range []string{"access_route", "urgency", "requested_on"} {
+					oaField(field)(t, b)
+				}
+			}},
+		oaCall{name: "create with deputy as manager", role: cm, method: "POST", path: "/api/v1/cases", want: 422,
+			body:  map[string]any{"client_id": f.ClientA1.ID, "access_route": "self", "case_manager_id": f.Users[lead].ID, "deputy_id": f.Users[lead].ID},
+			check: oaField("deputy_id")},
+		oaCall{name: "create with other organisation's staff", role: cm, method: "POST", path: "/api/v1/cases", want: 422,
+			body: map[string]any{"client_id": f.ClientA1.ID, "access_route": "self", "case_manager_id": f.MemberA2.ID}, check: oaField("case_manager_id")},
+		oaCall{name: "create as coordinator", role: coord, method: "POST", path: "/api/v1/cases", want: 403,
+			body: map[string]any{"client_id": f.ClientA1.ID, "access_route": "self"}},
+		oaCall{name: "get own", role: cm, method: "GET", path: cas(f.CaseA1.ID), want: 200, check: func(t *testing.T, b map[string]any) {
+			if ps, _ := b["participants"].([]any); len(ps) != 1 || b["client_id"] != f.ClientA1.ID {
+				t.Errorf("case: %v", b)
+			}
+		}},
+		oaCall{name: "get colleague's", role: cm, method: "GET", path: cas(caseColleague.ID), want: 404},
+		oaCall{name: "get other organisation", role: cm, method: "GET", path: cas(f.CaseA2.ID), want: 404},
+		oaCall{name: "get other tenant", role: cm, method: "GET", path: cas(f.CaseB1.ID), want: 404},
+		oaCall{name: "get as coordinator", role: coord, method: "GET", path: cas(f.CaseA1.ID), want: 403},
+		oaCall{name: "get as team lead without purpose", role: lead, method: "GET", path: cas(f.CaseA1.ID), want: 403,
+			check: func(t *testing.T, b map[string]any) {
+				if msg, _ := oaObj(b["error"])["message"].(string); !strings.Contains(msg, "Zweck") {
+					t.Errorf("the message does not ask for the purpose: %v", b)
+				}
+			}},
+		oaCall{name: "get as team lead with too long a purpose", role: lead, method: "GET", path: cas(f.CaseA1.ID), want: 422,
+			header: map[string]string{"KIM-Purpose": strings.Repeat("x", 301)}, check: oaField("purpose")},
+		oaCall{name: "get as team lead with purpose", role: lead, method: "GET", path: cas(f.CaseA1.ID), want: 200, header: purpose},
+		oaCall{name: "get as team lead again (purpose remembered)", role: lead, method: "GET", path: cas(f.CaseA1.ID), want: 200},
+		oaCall{name: "get other organisation as team lead", role: lead, method: "GET", path: cas(f.CaseA2.ID), want: 404, header: purpose},
+
+		// status changes
+		oaCall{name: "move", role: cm, method: "POST", path: cas(caseMove.ID) + "/status", want: 200,
+			body: map[string]any{"status": "clarification", "version": 1}, check: func(t *testing.T, b map[string]any) {
+				if b["status"] != "clarification" || b["version"] != float64(2) {
+					t.Errorf("moved case: %v", b)
+				}
+			}},
+		oaCall{name: "move stale version", role: cm, method: "POST", path: cas(caseMove.ID) + "/status", want: 409,
+			body: map[string]any{"status": "assessment", "version": 1}},
+		oaCall{name: "move not allowed", role: cm, method: "POST", path: cas(caseMove.ID) + "/status", want: 422,
+			body: map[string]any{"status": "closed", "close_reason": "goals_achieved"}, check: oaField("status")},
+		oaCall{name: "move as team lead without purpose", role: lead, method: "POST", path: cas(caseMove.ID) + "/status", want: 403,
+			body: map[string]any{"status": "assessment"}},
+		oaCall{name: "move as team lead with purpose", role: lead, method: "POST", path: cas(caseMove.ID) + "/status", want: 200,
+			body: map[string]any{"status": "assessment"}, header: purpose},
+		oaCall{name: "pause without note", role: cm, method: "POST", path: cas(caseMove.ID) + "/status", want: 422,
+			body: map[string]any{"status": "paused"}, check: oaField("note")},
+		oaCall{name: "decline", role: cm, method: "POST", path: cas(caseDecline.ID) + "/status", want: 200,
+			body: map[string]any{"status": "declined", "note": "Kurzberatung genügt."}, check: func(t *testing.T, b map[string]any) {
+				if b["status"] != "declined" || b["closed_on"] != "2026-03-02" {
+					t.Errorf("declined case: %v", b)
+				}
+			}},
+		oaCall{name: "move other organisation", role: cm, method: "POST", path: cas(f.CaseA2.ID) + "/status", want: 404,
+			body: map[string]any{"status": "clarification"}},
+		oaCall{name: "move as coordinator", role: coord, method: "POST", path: cas(caseMove.ID) + "/status", want: 403,
+			body: map[string]any{"status": "planning"}},
+
+		// contacts
+		oaCall{name: "add", role: cm, method: "POST", path: cas(f.CaseA1.ID) + "/contacts", want: 201, body: contactBody,
+			check: func(t *testing.T, b map[string]any) {
+				if ds, _ := b["life_domains"].([]any); len(ds) != 2 || b["case_id"] != f.CaseA1.ID || b["note"] != contactBody["note"] {
+					t.Errorf("new contact: %v", b)
+				}
+			}},
+		oaCall{name: "add minimal", role: cm, method: "POST", path: cas(caseMove.ID) + "/contacts", want: 201,
+			body: map[string]any{"date": "2026-03-02", "duration_minutes": 10, "mode": "phone"}, check: func(t *testing.T, b map[string]any) {
+				if b["interpreter"] != "none" || b["interpreter_language"] != "" || b["follow_up_on"] != "" {
+					t.Errorf("defaults: %v", b)
+				}
+			}},
+		oaCall{name: "add as team lead (purpose remembered)", role: lead, method: "POST", path: cas(f.CaseA1.ID) + "/contacts", want: 201,
+			body: map[string]any{"date": "2026-03-02", "duration_minutes": 20, "mode": "video"}},
+		oaCall{name: "add as team lead without purpose", role: lead, method: "POST", path: cas(caseColleague.ID) + "/contacts", want: 403,
+			body: map[string]any{"date": "2026-03-02", "duration_minutes": 20, "mode": "video"}},
+		oaCall{name: "add invalid", role: cm, method: "POST", path: cas(f.CaseA1.ID) + "/contacts", want: 422,
+			body: map[string]any{"date": "2026-04-01", "duration_minutes": 0, "mode": "fax", "interpreter": "lay"}, check: func(t *testing.T, b map[string]any) {
+				for _, field := range []string{"date", "duration_minutes", "mode", "interpreter_language"} {
+					oaField(field)(t, b)
+				}
+			}},
+		oaCall{name: "add to a declined case", role: cm, method: "POST", path: cas(caseDecline.ID) + "/contacts", want: 409,
+			body: map[string]any{"date": "2026-03-02", "duration_minutes": 10, "mode": "phone"}},
+		oaCall{name: "add to other tenant's case", role: cm, method: "POST", path: cas(f.CaseB1.ID) + "/contacts", want: 404, body: contactBody},
+		oaCall{name: "add as coordinator", role: coord, method: "POST", path: cas(f.CaseA1.ID) + "/contacts", want: 403, body: contactBody},
+
+		// referrals
+		oaCall{name: "send with partner link", role: cm, method: "POST", path: cas(f.CaseA1.ID) + "/referrals", want: 201, body: referralBody,
+			check: func(t *testing.T, b map[string]any) {
+				if link, _ := b["partner_link"].(string); len(link) != 43 || b["status"] != "sent" || b["organisation_id"] != f.OrgA2.ID ||
+					b["from_organisation_id"] != f.OrgA1.ID || b["organisation_name"] != f.OrgA2.Name || b["overdue"] != false {
+					t.Errorf("new referral: %v", b)
+				}
+			}},
+		oaCall{name: "send minimal", role: cm, method: "POST", path: cas(f.CaseA1.ID) + "/referrals", want: 201,
+			body: map[string]any{"organisation_id": f.OrgA2.ID, "consent_id": f.ConsentA1.ID}, check: func(t *testing.T, b map[string]any) {
+				if _, ok := b["partner_link"]; ok || b["answer_due"] != "2026-03-16" || b["sent_on"] != "2026-03-02" {
+					t.Errorf("referral without link: %v", b)
+				}
+			}},
+		oaCall{name: "send under a revoked consent", role: cm, method: "POST", path: cas(f.CaseA1.ID) + "/referrals", want: 422,
+			body: map[string]any{"organisation_id": f.OrgA2.ID, "consent_id": consentRevoke.ID}, check: oaField("consent_id")},
+		oaCall{name: "send under another organisation's consent", role: cm, method: "POST", path: cas(f.CaseA1.ID) + "/referrals", want: 422,
+			body: map[string]any{"organisation_id": f.OrgA2.ID, "consent_id": f.ConsentA2.ID}, check: oaField("consent_id")},
+		oaCall{name: "send to the own organisation", role: cm, method: "POST", path: cas(f.CaseA1.ID) + "/referrals", want: 422,
+			body: map[string]any{"organisation_id": f.OrgA1.ID, "consent_id": f.ConsentA1.ID}, check: oaField("organisation_id")},
+		oaCall{name: "send by offer", role: cm, method: "POST", path: cas(f.CaseA1.ID) + "/referrals", want: 422,
+			body: map[string]any{"offer_id": ids.New(), "consent_id": f.ConsentA1.ID}, check: oaField("offer_id")},
+		oaCall{name: "send from a declined case", role: cm, method: "POST", path: cas(caseDecline.ID) + "/referrals", want: 409,
+			body: map[string]any{"organisation_id": f.OrgA2.ID, "consent_id": f.ConsentA1.ID}},
+		oaCall{name: "send as team lead with purpose", role: lead, method: "POST", path: cas(caseColleague.ID) + "/referrals", want: 422,
+			body: map[string]any{"organisation_id": f.OrgA2.ID, "consent_id": f.ConsentA1.ID}, header: purpose, check: oaField("consent_id")},
+		oaCall{name: "send from other organisation's case", role: cm, method: "POST", path: cas(f.CaseA2.ID) + "/referrals", want: 404, body: referralBody},
+		oaCall{name: "send as coordinator", role: coord, method: "POST", path: cas(f.CaseA1.ID) + "/referrals", want: 403, body: referralBody},
 	)
 
 	// audit
