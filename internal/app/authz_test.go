@@ -199,7 +199,8 @@ func destructive(r matrixRow) bool {
 	return r.method == http.MethodDelete || strings.HasSuffix(r.path, "/loeschen") || strings.HasSuffix(r.path, "/aktivierung") && r.method == http.MethodPost ||
 		strings.HasSuffix(r.path, "/zweiter-faktor") && strings.HasPrefix(r.path, "/verwaltung/benutzer/") && r.method == http.MethodPost ||
 		strings.HasSuffix(r.path, "/sitzungen") || strings.HasSuffix(r.path, "/widerrufen") && r.method == http.MethodPost ||
-		strings.HasSuffix(r.path, "/revoke") || strings.HasSuffix(r.path, "/entfernen") || strings.HasSuffix(r.path, "/erledigt")
+		strings.HasSuffix(r.path, "/revoke") || strings.HasSuffix(r.path, "/entfernen") || strings.HasSuffix(r.path, "/erledigt") ||
+		strings.HasSuffix(r.path, "/uebernehmen")
 }
 
 // matrixTargets are further target finders (one per file of routes): each returns the id for

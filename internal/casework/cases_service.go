@@ -126,41 +126,48 @@ func (s *Service) CreateCase(ctx context.Context, actor access.Actor, in CaseInp
 		if err != nil {
 			return err
 		}
-		id := ids.New()
-		note, err := s.seal(ctx, tx, actor.TenantID, "cases", "admission_note", id, in.AdmissionNote)
-		if err != nil {
+		in.ClientID = cl.ID
+		if c, err = s.insertCase(ctx, tx, actor, in); err != nil {
 			return err
 		}
-		number, err := nextNumber(ctx, tx, actor.TenantID, actor.OrganisationID, now)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cases (tenant_id, id, organisation_id, case_number, client_id, status, access_route,
-			admission, admission_note, case_manager_id, deputy_id, location_id, urgency, requested_on, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)`,
-			actor.TenantID, id, actor.OrganisationID, number, cl.ID, StatusRequested, in.AccessRoute, strings.Join(in.Admission, ","),
-			note, in.CaseManagerID, nullable(in.DeputyID), nullable(in.LocationID), in.Urgency, in.RequestedOn, now); err != nil {
-			return err
-		}
-		for i, m := range append([]string{cl.ID}, in.Members...) {
-			role := "member"
-			if i == 0 {
-				role = "primary"
-			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO case_participants (tenant_id, case_id, client_id, role, created_at) VALUES ($1, $2, $3, $4, $5)",
-				actor.TenantID, id, m, role, now); err != nil {
-				return err
-			}
-		}
-		if err := s.event(ctx, tx, actor, id, "status", "", StatusRequested, "", ""); err != nil {
-			return err
-		}
-		if c, err = getCase(ctx, tx, actor.TenantID, id); err != nil {
-			return err
-		}
-		return s.log(ctx, tx, actor, "case.create", "case", id, map[string]string{"client": cl.ID})
+		return s.log(ctx, tx, actor, "case.create", "case", c.ID, map[string]string{"client": cl.ID})
 	})
 	return c, err
+}
+
+// insertCase stores a new case of the actor's organisation with its participants and first
+// history entry (the input's references are checked).
+func (s *Service) insertCase(ctx context.Context, tx *db.Tx, actor access.Actor, in CaseInput) (*Case, error) {
+	id := ids.New()
+	note, err := s.seal(ctx, tx, actor.TenantID, "cases", "admission_note", id, in.AdmissionNote)
+	if err != nil {
+		return nil, err
+	}
+	number, err := nextNumber(ctx, tx, actor.TenantID, actor.OrganisationID, tx.Now)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO cases (tenant_id, id, organisation_id, case_number, client_id, status, access_route,
+		admission, admission_note, case_manager_id, deputy_id, location_id, urgency, requested_on, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)`,
+		actor.TenantID, id, actor.OrganisationID, number, in.ClientID, StatusRequested, in.AccessRoute, strings.Join(in.Admission, ","),
+		note, in.CaseManagerID, nullable(in.DeputyID), nullable(in.LocationID), in.Urgency, in.RequestedOn, tx.Now); err != nil {
+		return nil, err
+	}
+	for i, m := range append([]string{in.ClientID}, in.Members...) {
+		role := "member"
+		if i == 0 {
+			role = "primary"
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO case_participants (tenant_id, case_id, client_id, role, created_at) VALUES ($1, $2, $3, $4, $5)",
+			actor.TenantID, id, m, role, tx.Now); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.event(ctx, tx, actor, id, "status", "", StatusRequested, "", ""); err != nil {
+		return nil, err
+	}
+	return getCase(ctx, tx, actor.TenantID, id)
 }
 
 // caseRefs checks the references of a new case: the client and members are clients of the

@@ -28,6 +28,7 @@ func (h *HTTP) caseRoutes(rt *web.Router) {
 	rt.Handle("GET /vermittlungen/eingang", web.Staff, h.incomingList)
 	rt.Handle("GET /vermittlungen/{id}", web.Staff, h.incomingView)
 	rt.Handle("POST /vermittlungen/{id}", web.Staff, h.incomingAnswer)
+	rt.Handle("POST /vermittlungen/{id}/uebernehmen", web.Staff, h.takeOver)
 	rt.Handle("GET /partner/{id}", web.Public, h.partnerView)
 	rt.Handle("POST /partner/{id}", web.Public, h.partnerAnswer)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"kim/internal/platform/access"
 	"kim/internal/platform/errs"
@@ -37,6 +38,8 @@ type sharedData struct {
 	Answers []web.Option
 	Action  string
 	Public  bool
+	// CanTakeOver: staff of the receiving organisation may open their own case from it.
+	CanTakeOver bool
 }
 
 func (h *HTTP) sharedPage(w http.ResponseWriter, r *http.Request, status int, sh *Shared, action string, public bool, f *web.Form) {
@@ -45,7 +48,9 @@ func (h *HTTP) sharedPage(w http.ResponseWriter, r *http.Request, status int, sh
 	}
 	f.Fields = web.Fields("status", "casework.referral.answer", "note", "casework.referral.answer_note")
 	h.R.Render(w, r, status, "casework/shared", web.View{Title: "casework.referral.shared_title", TitleArgs: []any{"From", sh.From},
-		Form: f, Public: public, Data: sharedData{Shared: sh, Answers: codeOptions("casework.referral_status.", ReferralAnswers), Action: action, Public: public}})
+		Form: f, Public: public, Data: sharedData{Shared: sh, Answers: codeOptions("casework.referral_status.", ReferralAnswers), Action: action, Public: public,
+			CanTakeOver: !public && sh.Answerable && slices.Contains(sh.Consent.Categories, "master_data") &&
+				access.Allowed(web.ActorFrom(r.Context()), KindCase, access.Create)}})
 }
 
 func (h *HTTP) incomingView(w http.ResponseWriter, r *http.Request) {
@@ -122,4 +127,17 @@ func (h *HTTP) partnerAnswer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.R.Render(w, r, http.StatusOK, "casework/partner_done", web.View{Title: "casework.referral.answered", Public: true})
+}
+
+func (h *HTTP) takeOver(w http.ResponseWriter, r *http.Request) {
+	actor, ok := h.parse(w, r, KindIncoming, access.Update)
+	if !ok {
+		return
+	}
+	c, err := h.S.TakeOver(r.Context(), actor, r.PathValue("id"))
+	if err != nil {
+		h.R.Fail(w, r, err)
+		return
+	}
+	web.Redirect(w, r, "/faelle/"+c.ID, "casework.transfer.taken_over")
 }

@@ -295,3 +295,43 @@ func listMine(s *casework.Service, actor access.Actor) ([]casework.Case, error) 
 	items, _, err := s.ListCases(context.Background(), actor, webQuery(), casework.CaseFilter{Mine: true})
 	return items, err
 }
+
+// A transfer to another organisation under a consent: the receiving organisation opens its own
+// case with only the consented data; a client it already knows is reused.
+func TestTakeOverCopiesOnlyWhatTheConsentCovers(t *testing.T) {
+	eachEngine(t, func(t *testing.T, env *apptest.Env, fx *apptest.Fixtures) {
+		ctx := context.Background()
+		s := env.App.Cases
+		cm := fx.Users[access.CaseManager].Actor("alpha")
+		partner := fx.MemberA2.Actor("alpha")
+		in := must[*casework.Intake](t)(s.CreateClient(ctx, cm, casework.ClientInput{GivenNames: "Reza", FamilyName: "Ahmadi", BirthDate: "1988-08-08",
+			Phone: "0151 1111111", Street: "Nicht-teilen-Weg 3", Languages: []string{"fa"}, Acknowledged: true}))
+		c := must[*casework.Case](t)(s.CreateCase(ctx, cm, casework.CaseInput{ClientID: in.Client.ID, AccessRoute: "self"}))
+		k := must[*casework.Consent](t)(s.CreateConsent(ctx, cm, in.Client.ID, casework.ConsentInput{Recipients: []casework.Recipient{{OrganisationID: fx.OrgA2.ID}},
+			Purpose: "Übergabe an die Migrationsberatung", Categories: []string{"master_data"}, Direction: "one_way", GivenOn: "2026-03-01", ValidUntil: "2026-12-31"}))
+		r := must[*casework.Referral](t)(s.AddReferral(ctx, cm, c.ID, casework.ReferralInput{OrganisationID: fx.OrgA2.ID, ConsentID: k.ID}, ""))
+		if _, err := s.TakeOver(ctx, fx.ColleagueA1.Actor("alpha"), r.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("a non-recipient takes over: %v", err)
+		}
+		nc := must[*casework.Case](t)(s.TakeOver(ctx, partner, r.ID))
+		if nc.OrganisationID != fx.OrgA2.ID || nc.CaseManagerID != partner.UserID || nc.ClientID == in.Client.ID {
+			t.Fatalf("new case: %+v", nc)
+		}
+		got := must[*casework.Client](t)(s.GetClient(ctx, partner, nc.ClientID))
+		if got.FamilyName != "Ahmadi" || got.BirthDate != "1988-08-08" || got.Phone != "" || got.Street != "" {
+			t.Errorf("copied beyond the consent: %+v", got)
+		}
+		if _, err := s.TakeOver(ctx, partner, r.ID); err == nil {
+			t.Error("a referral is taken over twice")
+		}
+		// The sender's history records the handover.
+		cf := must[*casework.CaseFile](t)(s.GetCaseFile(ctx, cm, c.ID, ""))
+		found := false
+		for _, e := range cf.Events {
+			found = found || e.Kind == "transfer" && e.Detail == fx.OrgA2.Name
+		}
+		if !found || cf.Referrals[0].Status != "done" {
+			t.Errorf("the sender does not see the handover: %+v", cf.Events)
+		}
+	})
+}
