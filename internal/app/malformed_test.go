@@ -78,6 +78,8 @@ type prober struct {
 	tokenB  string            // an API token id of tenant B
 	member  string            // a household member of client A1
 	link    string            // a partner link to a referral of case A1
+	docA    string            // a document of case A1
+	docB    string            // a document of tenant B
 	anon    *apptest.Client
 	staff   map[access.Role]*apptest.Client
 	api     map[access.Role]*apptest.Client
@@ -151,6 +153,16 @@ func newProber(t *testing.T, e apptest.Engine) *prober {
 		t.Fatal(err)
 	}
 	p.link = ref.PartnerLink
+	pdf := []byte("%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n")
+	da, err := a.Cases.AddDocument(ctx, cm, fx.CaseA1.ID, casework.DocumentInput{Type: "other", Name: "a.pdf", Content: pdf}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db1, err := a.Cases.AddDocument(ctx, fx.MemberB1.Actor("beta"), fx.CaseB1.ID, casework.DocumentInput{Type: "other", Name: "b.pdf", Content: pdf}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.docA, p.docB = da.ID, db1.ID
 	for _, role := range access.Roles {
 		c := env.Client()
 		c.Login(role)
@@ -316,6 +328,7 @@ func (p *prober) target(path string) (target, bool) {
 		{[]string{"/vermittlungen/{id}/erledigt"}, target{own: f.ReferralA1.ID, foreign: f.ReferralB1.ID}},
 		{[]string{"/vermittlungen"}, target{own: f.ReferralA2.ID, foreign: f.ReferralB1.ID}},
 		{[]string{"/partner"}, target{own: p.link, foreign: strings.Repeat("x", 43)}},
+		{[]string{"/dokumente"}, target{own: p.docA, foreign: p.docB}},
 	} {
 		for _, pre := range x.prefixes {
 			if under(path, pre) {

@@ -31,6 +31,7 @@ func Assets() web.Assets { return web.RoomAssets("app", assets) }
 var navigation = []web.NavEntry{
 	{Path: "/start", Label: "nav.start"},
 	{Path: "/faelle", Label: "casework.nav_cases", Kind: casework.KindCase, Action: access.List},
+	{Path: "/fristen", Label: "casework.nav_deadlines", Kind: casework.KindCase, Action: access.List},
 	{Path: "/klienten", Label: "casework.nav_clients", Kind: casework.KindClient, Action: access.List},
 	{Path: "/vermittlungen/eingang", Label: "casework.nav_incoming", Kind: casework.KindIncoming, Action: access.List},
 	{Path: "/verwaltung/organisationen", Label: "nav.organisations", Kind: access.KindOrganisation, Action: access.Manage},

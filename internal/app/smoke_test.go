@@ -22,8 +22,8 @@ func TestEveryRoleLogsInAndSeesItsNavigation(t *testing.T) {
 			env := apptest.New(t, e, apptest.Options{})
 			env.Seed()
 			want := map[access.Role][]string{
-				access.CaseManager:           {"/start", "/konto"},
-				access.TeamLead:              {"/start", "/konto"},
+				access.CaseManager:           {"/start", "/faelle", "/fristen", "/klienten", "/vermittlungen/eingang", "/konto"},
+				access.TeamLead:              {"/start", "/faelle", "/fristen", "/klienten", "/vermittlungen/eingang", "/konto"},
 				access.Coordinator:           {"/start", "/konto"},
 				access.BodyMember:            {"/start", "/konto"},
 				access.NaturalisationClerk:   {"/start", "/konto"},

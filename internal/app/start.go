@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"kim/internal/accounts"
+	"kim/internal/casework"
 	"kim/internal/directory"
 	"kim/internal/platform/access"
 	"kim/internal/platform/web"
@@ -23,6 +24,8 @@ type startData struct {
 	Tiles        []tile
 	Figures      []figure
 	PreviousNote bool
+	// Deadlines counts the work list of case managers and team leads ("Meine Fristen").
+	Deadlines *casework.DeadlineSummary
 }
 
 type figure struct {
@@ -68,6 +71,15 @@ func (a *App) start(w http.ResponseWriter, r *http.Request) {
 			a.Renderer.Fail(w, r, err)
 			return
 		}
+	}
+	if access.Allowed(actor, casework.KindCase, access.List) {
+		items, err := a.Cases.Deadlines(ctx, actor, casework.DeadlineFilter{})
+		if err != nil {
+			a.Renderer.Fail(w, r, err)
+			return
+		}
+		sum := casework.Summarize(items)
+		d.Deadlines = &sum
 	}
 	if access.Allowed(actor, access.KindOrganisation, access.Manage) {
 		c, err := a.Dir.Counts(ctx, actor)

@@ -347,40 +347,10 @@ func (s *Service) ListCases(ctx context.Context, actor access.Actor, q web.ListQ
 	if err := access.Check(actor, KindCase, access.List); err != nil {
 		return nil, 0, err
 	}
-	sc := access.Scope(actor, KindCase, access.List, "cs", 1)
-	where, args := sc.SQL, sc.Args
-	add := func(cond string, a any) {
-		args = append(args, a)
-		where += " AND " + strings.ReplaceAll(cond, "$?", fmt.Sprintf("$%d", len(args)))
-	}
-	if f.Mine {
-		add("(cs.case_manager_id = $? OR cs.deputy_id = $?)", actor.UserID)
-	}
-	// A malformed id matches nothing.
-	if f.Manager != "" && !ids.Valid(f.Manager) || f.ClientID != "" && !ids.Valid(f.ClientID) {
+	where, args, ok := caseWhere(actor, f)
+	if !ok {
 		return nil, 0, nil
 	}
-	if f.Manager != "" {
-		add("cs.case_manager_id = $?", f.Manager)
-	}
-	if f.ClientID != "" {
-		add("cs.id IN (SELECT case_id FROM case_participants WHERE tenant_id = cs.tenant_id AND client_id = $?)", f.ClientID)
-	}
-	statuses := OpenStatuses
-	if len(f.Statuses) > 0 {
-		statuses = f.Statuses
-	}
-	var in []string
-	for _, st := range statuses {
-		if slices.Contains(Statuses, st) {
-			args = append(args, st)
-			in = append(in, fmt.Sprintf("$%d", len(args)))
-		}
-	}
-	if len(in) == 0 {
-		return nil, 0, nil
-	}
-	where += " AND cs.status IN (" + strings.Join(in, ", ") + ")"
 	var (
 		out   []Case
 		total int

@@ -24,4 +24,6 @@ func (h *HTTP) Routes(rt *web.Router) {
 	h.consentRoutes(rt)
 	h.caseRoutes(rt)
 	h.apiRoutes(rt)
+	h.documentRoutes(rt) // documents, deadlines, caseload exports
+	h.planRoutes(rt)     // assessment, plan, legal-domain transitions
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"kim/internal/platform/access"
 	"kim/internal/platform/errs"
@@ -173,8 +174,7 @@ func (h *HTTP) casePage(w http.ResponseWriter, r *http.Request, status int, form
 		return
 	}
 	if errors.Is(err, ErrPurposeRequired) {
-		h.R.Render(w, r, http.StatusForbidden, "casework/case_purpose", web.View{Title: "casework.case.purpose_title",
-			Form: web.NewForm(nil), Data: r.PathValue("id")})
+		h.askPurpose(w, r, http.StatusForbidden, nil)
 		return
 	}
 	if err != nil {
@@ -220,13 +220,41 @@ func (h *HTTP) casePurpose(w http.ResponseWriter, r *http.Request) {
 		}
 		if len(f.Errors) > 0 {
 			f.Fields = web.Fields("purpose", "casework.case.purpose")
-			h.R.Render(w, r, http.StatusUnprocessableEntity, "casework/case_purpose", web.View{Title: "casework.case.purpose_title", Form: f, Data: r.PathValue("id")})
+			h.askPurpose(w, r, http.StatusUnprocessableEntity, f)
 			return
 		}
 		h.R.Fail(w, r, err)
 		return
 	}
-	web.Redirect(w, r, "/faelle/"+r.PathValue("id"), "")
+	web.Redirect(w, r, purposeNext(r), "")
+}
+
+type purposeData struct {
+	CaseID string
+	Next   string // the page of the case that asked for the purpose
+}
+
+// askPurpose shows the form that asks a team lead or deputy for the purpose of opening a case
+// that is not theirs; afterwards they return to the page they opened.
+func (h *HTTP) askPurpose(w http.ResponseWriter, r *http.Request, status int, f *web.Form) {
+	next := r.URL.Path
+	if r.Method == http.MethodPost {
+		next = purposeNext(r)
+	}
+	if f == nil {
+		f = web.NewForm(nil)
+	}
+	h.R.Render(w, r, status, "casework/case_purpose", web.View{Title: "casework.case.purpose_title", Form: f,
+		Data: purposeData{CaseID: r.PathValue("id"), Next: next}})
+}
+
+// purposeNext is where a stated purpose leads: the case page asked for, or the case itself.
+func purposeNext(r *http.Request) string {
+	base := "/faelle/" + r.PathValue("id")
+	if next := r.PostFormValue("next"); next == base || strings.HasPrefix(next, base+"/") && !strings.ContainsAny(next, "?#\\") {
+		return next
+	}
+	return base
 }
 
 // caseAction runs a form action on a case and goes back to its page (or shows the page

@@ -40,7 +40,9 @@ func (s *suite) demoActor(t *testing.T, email string) access.Actor {
 }
 
 // clickCheckbox ticks a checkbox (or radio button) by clicking it.
-func clickCheckbox(sel string) chromedp.Action[chromedp.Void] { return chromedp.Click(chromedp.CSS(sel)) }
+func clickCheckbox(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.CSS(sel))
+}
 
 func webQuery() web.ListQuery { return web.ListQuery{Page: 1, Size: web.MaxPageSize, Sort: "updated"} }
 
@@ -106,13 +108,36 @@ func (s *suite) intakeJourney(t *testing.T) {
 		t.Errorf("consent form: %s", pdf)
 	}
 
-	// Phases.
+	// Phases: clarification, then the assessment per life domain.
 	p.open(casePage)
 	for _, phase := range []string{"Klärung", "Assessment"} {
 		p.choose("#f-status", phase)
 		p.click(`form[action$="/phase"] button[type=submit]`)
 		p.expectText(flashNotice, "Die Phase wurde geändert.")
 	}
+	p.click(`main a[href="` + casePage + `/assessment"]`)
+	p.do("open the domain work", chromedp.Click(chromedp.CSS(`#bereich-work summary`)))
+	p.choose("#f-work-urgency", "hoch")
+	p.fill("#f-work-situation", "Arbeitsuchend seit der Anerkennung, Berufserfahrung als Elektriker.")
+	p.fill("#f-work-needs", "Anerkennung des Abschlusses, Sprachkurs B1")
+	p.fill("#f-work-client_view", "Möchte so bald wie möglich wieder arbeiten.")
+	p.click(`form[action$="/assessment"] button[type=submit]`)
+	p.expectText(flashNotice, "Das Assessment wurde gespeichert.")
+
+	// The plan: a goal for work.
+	p.open(casePage)
+	p.choose("#f-status", "Hilfeplanung")
+	p.click(`form[action$="/phase"] button[type=submit]`)
+	p.click(`main a[href="` + casePage + `/plan"]`)
+	p.choose("#f-life_domain", "Arbeit")
+	p.fill("#f-text", "Anerkennungsverfahren für den Elektrikerabschluss bis Ende März eingeleitet")
+	p.fill("#f-target_on", "2027-03-31")
+	p.click(`form[action$="/plan/ziele"] button[type=submit]`)
+	p.expectText(flashNotice, "Das Ziel wurde vereinbart.")
+	p.open(casePage)
+	p.choose("#f-status", "Umsetzung")
+	p.click(`form[action$="/phase"] button[type=submit]`)
+	p.expectText(flashNotice, "Die Phase wurde geändert.")
 
 	// Refer to the AWO with a link for a partner without an account.
 	p.choose("#f-organisation_id", "AWO")
@@ -148,7 +173,12 @@ func (s *suite) intakeJourney(t *testing.T) {
 	p.expectText("#verlauf", "Warteliste")
 	p.expectText("#verlauf", "Termin in drei Wochen möglich.")
 
-	// Closing.
+	// Closing: every goal is evaluated first.
+	p.open(casePage + "/plan")
+	p.do("evaluate", chromedp.SetValue(chromedp.CSS(`select[id^="f-status-"]`), "achieved"))
+	p.fill(`textarea[id^="f-evaluation-"]`, "Antrag auf Anerkennung gestellt, Bescheid liegt vor.")
+	p.click(`form[action$="/plan/auswertung"] button[type=submit]`)
+	p.open(casePage)
 	p.choose("#f-status", "Abschluss")
 	p.click(`form[action$="/phase"] button[type=submit]`)
 	p.choose("#f-status", "abgeschlossen")

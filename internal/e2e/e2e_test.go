@@ -90,7 +90,7 @@ const (
 )
 
 // adminNav are the navigation entries that only some roles may see.
-var adminNav = []string{"Organisationen", "Standorte", "Stadtbezirke", "Benutzerkonten", "Protokoll", "Mandanten", "Mein Fallbestand", "Klient:innen", "Eingehende Vermittlungen"}
+var adminNav = []string{"Organisationen", "Standorte", "Stadtbezirke", "Benutzerkonten", "Protokoll", "Mandanten", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen"}
 
 // demoRoles are the demo accounts with the German role label and the navigation each must
 // see. Entries of adminNav that a role does not list must not be visible to it.
@@ -98,10 +98,10 @@ var demoRoles = []struct {
 	email, role string
 	nav         []string
 }{
-	{"cm.ki@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Klient:innen", "Eingehende Vermittlungen", "Mein Konto"}},
-	{"cm.awo@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Klient:innen", "Eingehende Vermittlungen", "Mein Konto"}},
-	{"cm.caritas@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Klient:innen", "Eingehende Vermittlungen", "Mein Konto"}},
-	{"lead.awo@solingen.example", "Teamleitung", []string{"Startseite", "Mein Fallbestand", "Klient:innen", "Eingehende Vermittlungen", "Mein Konto"}},
+	{"cm.ki@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen", "Mein Konto"}},
+	{"cm.awo@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen", "Mein Konto"}},
+	{"cm.caritas@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen", "Mein Konto"}},
+	{"lead.awo@solingen.example", "Teamleitung", []string{"Startseite", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen", "Mein Konto"}},
 	{coordEmail, "KIM-Koordination", []string{"Startseite", "Mein Konto"}},
 	{"ag@solingen.example", "Gremienmitglied", []string{"Startseite", "Mein Konto"}},
 	{"einbuergerung@solingen.example", "Einbürgerungsbehörde", []string{"Startseite", "Mein Konto"}},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -442,8 +443,9 @@ func TestRegister(t *testing.T) {
 	panics("duplicate with another id column", vault.Column{Table: bodyCol.Table, IDColumn: "other", Column: bodyCol.Column})
 	panics("injection", vault.Column{Table: "notes; DROP TABLE tenants", IDColumn: "id", Column: "body"})
 	panics("empty", vault.Column{Table: "notes", IDColumn: "", Column: "body"})
+	// The rooms linked into the test binary register their columns too.
 	reg := vault.Registered()
-	if len(reg) != 2 || reg[0] != bodyCol || reg[1] != summaryCol {
+	if !slices.Contains(reg, bodyCol) || !slices.Contains(reg, summaryCol) {
 		t.Errorf("registered: %v", reg)
 	}
 	if got, want := string(bodyCol.AAD("x")), "vault_test_notes\x00body\x00x"; got != want {

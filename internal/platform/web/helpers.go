@@ -57,12 +57,18 @@ func CSV(w http.ResponseWriter, filename string, header []string, rows [][]strin
 	for _, row := range rows {
 		safe := make([]string, len(row))
 		for i, c := range row {
-			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-				c = "'" + c
-			}
-			safe[i] = c
+			safe[i] = SafeCell(c)
 		}
 		_ = cw.Write(safe)
 	}
 	cw.Flush()
+}
+
+// SafeCell prefixes a cell that a spreadsheet would read as a formula with an apostrophe (CSV
+// and XLSX injection).
+func SafeCell(c string) string {
+	if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+		return "'" + c
+	}
+	return c
 }

@@ -231,11 +231,16 @@ func MaxBody(n int64) func(http.Handler) http.Handler {
 			if r.ContentLength > n {
 				w.Header().Set("Connection", "close")
 			}
+			// The unlimited body stays in the context, so that a route registered with a larger
+			// limit (Router.HandleLimit: file uploads) can apply its own.
+			r = r.WithContext(context.WithValue(r.Context(), rawBodyKey{}, r.Body))
 			r.Body = http.MaxBytesReader(w, r.Body, n)
 			next.ServeHTTP(w, r)
 		})
 	}
 }
+
+type rawBodyKey struct{}
 
 type langKey struct{}
 

@@ -5,6 +5,7 @@
 package web
 
 import (
+	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -41,6 +42,7 @@ type Route struct {
 type Router struct {
 	mux    *http.ServeMux
 	routes []Route
+	limits map[string]int64 // body limits of routes that take more than the default
 	guard  func(Access) func(http.Handler) http.Handler
 	// Unmatched answers requests that match no route (404) or no method of a route (405).
 	Unmatched func(w http.ResponseWriter, r *http.Request, status int)
@@ -63,6 +65,16 @@ func (rt *Router) Handle(pattern string, a Access, h http.HandlerFunc) {
 		handler = rt.guard(a)(h)
 	}
 	rt.mux.Handle(pattern, handler)
+}
+
+// HandleLimit registers a route whose request body may be up to limit bytes (file uploads),
+// instead of the application's default body limit.
+func (rt *Router) HandleLimit(pattern string, a Access, limit int64, h http.HandlerFunc) {
+	rt.Handle(pattern, a, h)
+	if rt.limits == nil {
+		rt.limits = map[string]int64{}
+	}
+	rt.limits[pattern] = limit
 }
 
 // Mount registers a raw handler (static files) as a public GET route.
@@ -90,6 +102,11 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, pattern := rt.mux.Handler(r)
 	if ri, ok := r.Context().Value(routeKey{}).(*routeInfo); ok {
 		ri.pattern = pattern
+	}
+	if limit, ok := rt.limits[pattern]; ok {
+		if raw, ok := r.Context().Value(rawBodyKey{}).(io.ReadCloser); ok {
+			r.Body = http.MaxBytesReader(w, raw, limit)
+		}
 	}
 	if pattern == "" && rt.Unmatched != nil {
 		rec := &headerRecorder{header: http.Header{}}

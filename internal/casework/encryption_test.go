@@ -1,0 +1,106 @@
+package casework_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"testing"
+	"unicode/utf16"
+
+	"kim/internal/apptest"
+	"kim/internal/casework"
+	"kim/internal/platform/access"
+)
+
+// rawEncodings returns s as UTF-8, UTF-16LE and UTF-16BE (SQLite may keep text in either).
+func rawEncodings(s string) map[string][]byte {
+	u := utf16.Encode([]rune(s))
+	le, be := make([]byte, 2*len(u)), make([]byte, 2*len(u))
+	for i, c := range u {
+		binary.LittleEndian.PutUint16(le[2*i:], c)
+		binary.BigEndian.PutUint16(be[2*i:], c)
+	}
+	return map[string][]byte{"UTF-8": []byte(s), "UTF-16LE": le, "UTF-16BE": be}
+}
+
+// rawOccurrences counts s, in any encoding, in the files.
+func rawOccurrences(t *testing.T, files []string, s string) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for enc, needle := range rawEncodings(s) {
+			if n := bytes.Count(b, needle); n > 0 {
+				out[filepath.Base(f)+" ("+enc+")"] += n
+			}
+		}
+	}
+	return out
+}
+
+// TestContactNotesAndDocumentsAreEncryptedAtRest writes a contact note and a document (name
+// and content) through the service, moves the write-ahead log into the database file and
+// searches the raw SQLite files: the secrets occur nowhere, while the client's family name,
+// stored in plain text, is found, so that the search itself is known to work.
+func TestContactNotesAndDocumentsAreEncryptedAtRest(t *testing.T) {
+	const (
+		note     = "Notiz-3C7E: Panikattacken seit der Flucht, Behandlung im Traumazentrum"
+		content  = "Inhalt-9D2B: Attest über posttraumatische Belastungsstörung"
+		fileName = "Attest-Dateiname-51AF.txt"
+		control  = "Kontrollname-8E4F"
+	)
+	env := apptest.New(t, apptest.SQLite, apptest.Options{})
+	fx := env.Seed()
+	ctx := context.Background()
+	s := env.App.Cases
+	cm := fx.Users[access.CaseManager].Actor("alpha")
+	in, err := s.CreateClient(ctx, cm, casework.ClientInput{FamilyName: control, GivenNames: "Amal", BirthDate: "1992-05-17", Acknowledged: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.CreateCase(ctx, cm, casework.CaseInput{ClientID: in.Client.ID, AccessRoute: "self"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddContact(ctx, cm, c.ID, casework.ContactInput{Date: "2026-03-02", DurationMinutes: 60, Mode: "in_person", Note: note}, ""); err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.AddDocument(ctx, cm, c.ID, casework.DocumentInput{Type: "other", Special: true, Name: fileName, Content: []byte(content)}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both read back through the service.
+	got, body, err := s.DocumentFile(ctx, cm, d.ID, "")
+	if err != nil || string(body) != content || got.Name != fileName {
+		t.Fatalf("document: %q %q %v", got.Name, body, err)
+	}
+
+	path := env.DB().DSN()
+	check := func(stage string) {
+		t.Helper()
+		files, err := filepath.Glob(path + "*")
+		if err != nil || len(files) == 0 {
+			t.Fatalf("database files of %s: %v %v", path, files, err)
+		}
+		if found := rawOccurrences(t, files, control); len(found) == 0 {
+			t.Fatalf("%s: the plain control value is not in %v: the search does not work", stage, files)
+		}
+		for _, secret := range []string{note, "Panikattacken", content, "posttraumatische", fileName, "Attest-Dateiname"} {
+			if found := rawOccurrences(t, files, secret); len(found) > 0 {
+				t.Errorf("%s: %q found in the raw database files: %v", stage, secret, found)
+			}
+		}
+	}
+	check("before checkpoint")
+	w, _ := env.DB().Pools()
+	var busy, logFrames, checkpointed int
+	if err := w.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &checkpointed); err != nil || busy != 0 {
+		t.Fatalf("checkpoint: busy=%d, %v", busy, err)
+	}
+	check("after checkpoint")
+}
