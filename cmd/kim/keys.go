@@ -9,11 +9,7 @@ import (
 	"strings"
 
 	"kim/internal/app"
-	"kim/internal/directory"
-	"kim/internal/platform/access"
-	"kim/internal/platform/errs"
 	"kim/internal/platform/vault"
-	"kim/internal/platform/web"
 )
 
 // cmdKeys dispatches `kim keys SUB`.
@@ -35,22 +31,9 @@ func cmdKeysRotate(ctx context.Context, args []string, getenv func(string) strin
 	return withApp(ctx, "keys rotate", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&slug, "tenant", "", "tenant slug (default: all tenants)")
 	}, func(a *app.App) error {
-		var tenants []directory.Tenant
-		if slug != "" {
-			t, err := a.Dir.TenantBySlug(ctx, slug)
-			if errs.CodeOf(err) == errs.NotFound {
-				return usageErr("unknown tenant %q", slug)
-			}
-			if err != nil {
-				return err
-			}
-			tenants = append(tenants, *t)
-		} else {
-			all, _, err := a.Dir.ListTenants(ctx, access.System(""), web.ListQuery{Page: 1, Size: 1 << 30, Sort: "slug"})
-			if err != nil {
-				return err
-			}
-			tenants = all
+		tenants, err := selectTenants(ctx, a, slug)
+		if err != nil {
+			return err
 		}
 		v := vault.New(a.DB, a.Keys)
 		v.Audit = a.Audit

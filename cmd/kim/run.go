@@ -519,22 +519,9 @@ func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) stri
 				return usageErr("audit verify: %v", err)
 			}
 		}
-		var tenants []directory.Tenant
-		if slug != "" {
-			t, err := a.Dir.TenantBySlug(ctx, slug)
-			if errs.CodeOf(err) == errs.NotFound {
-				return usageErr("unknown tenant %q", slug)
-			}
-			if err != nil {
-				return err
-			}
-			tenants = append(tenants, *t)
-		} else {
-			all, _, err := a.Dir.ListTenants(ctx, access.System(""), web.ListQuery{Page: 1, Size: 1 << 30, Sort: "slug"})
-			if err != nil {
-				return err
-			}
-			tenants = all
+		tenants, err := selectTenants(ctx, a, slug)
+		if err != nil {
+			return err
 		}
 		for _, t := range tenants {
 			p, _, err := a.Audit.VerifyWithCheckpoints(ctx, a.DB, t.ID, checkpoints)
@@ -549,4 +536,20 @@ func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) stri
 		fmt.Fprintln(stdout, "ok")
 		return nil
 	})
+}
+
+// selectTenants returns the tenant named by slug, or every tenant when slug is empty.
+func selectTenants(ctx context.Context, a *app.App, slug string) ([]directory.Tenant, error) {
+	if slug == "" {
+		all, _, err := a.Dir.ListTenants(ctx, access.System(""), web.ListQuery{Page: 1, Size: 1 << 30, Sort: "slug"})
+		return all, err
+	}
+	t, err := a.Dir.TenantBySlug(ctx, slug)
+	if errs.CodeOf(err) == errs.NotFound {
+		return nil, usageErr("unknown tenant %q", slug)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return []directory.Tenant{*t}, nil
 }

@@ -1,47 +1,14 @@
 package casework_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
-	"os"
 	"path/filepath"
 	"testing"
-	"unicode/utf16"
 
 	"kim/internal/apptest"
 	"kim/internal/casework"
 	"kim/internal/platform/access"
 )
-
-// rawEncodings returns s as UTF-8, UTF-16LE and UTF-16BE (SQLite may keep text in either).
-func rawEncodings(s string) map[string][]byte {
-	u := utf16.Encode([]rune(s))
-	le, be := make([]byte, 2*len(u)), make([]byte, 2*len(u))
-	for i, c := range u {
-		binary.LittleEndian.PutUint16(le[2*i:], c)
-		binary.BigEndian.PutUint16(be[2*i:], c)
-	}
-	return map[string][]byte{"UTF-8": []byte(s), "UTF-16LE": le, "UTF-16BE": be}
-}
-
-// rawOccurrences counts s, in any encoding, in the files.
-func rawOccurrences(t *testing.T, files []string, s string) map[string]int {
-	t.Helper()
-	out := map[string]int{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for enc, needle := range rawEncodings(s) {
-			if n := bytes.Count(b, needle); n > 0 {
-				out[filepath.Base(f)+" ("+enc+")"] += n
-			}
-		}
-	}
-	return out
-}
 
 // TestContactNotesAndDocumentsAreEncryptedAtRest writes a contact note and a document (name
 // and content) through the service, moves the write-ahead log into the database file and
@@ -87,11 +54,11 @@ func TestContactNotesAndDocumentsAreEncryptedAtRest(t *testing.T) {
 		if err != nil || len(files) == 0 {
 			t.Fatalf("database files of %s: %v %v", path, files, err)
 		}
-		if found := rawOccurrences(t, files, control); len(found) == 0 {
+		if found := apptest.RawOccurrences(t, files, control); len(found) == 0 {
 			t.Fatalf("%s: the plain control value is not in %v: the search does not work", stage, files)
 		}
 		for _, secret := range []string{note, "Panikattacken", content, "posttraumatische", fileName, "Attest-Dateiname"} {
-			if found := rawOccurrences(t, files, secret); len(found) > 0 {
+			if found := apptest.RawOccurrences(t, files, secret); len(found) > 0 {
 				t.Errorf("%s: %q found in the raw database files: %v", stage, secret, found)
 			}
 		}

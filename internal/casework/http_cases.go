@@ -371,16 +371,10 @@ func (h *HTTP) referralCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *HTTP) referralDone(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.parse(w, r, KindCase, access.Update)
-	if !ok {
-		return
-	}
-	caseID, err := h.S.CompleteReferral(r.Context(), actor, r.PathValue("id"), "")
-	if err != nil {
-		h.R.Fail(w, r, err)
-		return
-	}
-	web.Redirect(w, r, "/faelle/"+caseID+"#vermittlungen", "casework.referral.marked_done")
+	h.postAction(w, r, KindCase, access.Update, "casework.referral.marked_done", func(actor access.Actor) (string, error) {
+		caseID, err := h.S.CompleteReferral(r.Context(), actor, r.PathValue("id"), "")
+		return "/faelle/" + caseID + "#vermittlungen", err
+	})
 }
 
 // renameField moves a validation message from one field to another (for pages whose form

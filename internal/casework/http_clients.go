@@ -284,16 +284,26 @@ func (h *HTTP) householdAdd(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *HTTP) householdRemove(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.parse(w, r, KindClient, access.Update)
+	h.postAction(w, r, KindClient, access.Update, "casework.client.household_removed", func(actor access.Actor) (string, error) {
+		clientID, err := h.S.RemoveHouseholdMember(r.Context(), actor, r.PathValue("id"))
+		return "/klienten/" + clientID + "#haushalt", err
+	})
+}
+
+// postAction runs a posted action that needs no form input after the role check and goes to
+// the page it names with a message; an error gets the error page.
+func (h *HTTP) postAction(w http.ResponseWriter, r *http.Request, k access.Kind, a access.Action, flash string,
+	do func(actor access.Actor) (string, error)) {
+	actor, ok := h.parse(w, r, k, a)
 	if !ok {
 		return
 	}
-	clientID, err := h.S.RemoveHouseholdMember(r.Context(), actor, r.PathValue("id"))
+	to, err := do(actor)
 	if err != nil {
 		h.R.Fail(w, r, err)
 		return
 	}
-	web.Redirect(w, r, "/klienten/"+clientID+"#haushalt", "casework.client.household_removed")
+	web.Redirect(w, r, to, flash)
 }
 
 func (h *HTTP) residenceAdd(w http.ResponseWriter, r *http.Request) {

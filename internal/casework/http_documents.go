@@ -195,16 +195,10 @@ func (h *HTTP) documentDeleteConfirm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *HTTP) documentDelete(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.parse(w, r, KindCase, access.Update)
-	if !ok {
-		return
-	}
-	caseID, err := h.S.DeleteDocument(r.Context(), actor, r.PathValue("id"), "")
-	if err != nil {
-		h.R.Fail(w, r, err)
-		return
-	}
-	web.Redirect(w, r, "/faelle/"+caseID+"/dokumente", "casework.document.deleted")
+	h.postAction(w, r, KindCase, access.Update, "casework.document.deleted", func(actor access.Actor) (string, error) {
+		caseID, err := h.S.DeleteDocument(r.Context(), actor, r.PathValue("id"), "")
+		return "/faelle/" + caseID + "/dokumente", err
+	})
 }
 
 // ContentDisposition is the header value of a download as an attachment (RFC 6266): an ASCII

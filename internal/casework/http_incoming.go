@@ -130,14 +130,11 @@ func (h *HTTP) partnerAnswer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *HTTP) takeOver(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.parse(w, r, KindIncoming, access.Update)
-	if !ok {
-		return
-	}
-	c, err := h.S.TakeOver(r.Context(), actor, r.PathValue("id"))
-	if err != nil {
-		h.R.Fail(w, r, err)
-		return
-	}
-	web.Redirect(w, r, "/faelle/"+c.ID, "casework.transfer.taken_over")
+	h.postAction(w, r, KindIncoming, access.Update, "casework.transfer.taken_over", func(actor access.Actor) (string, error) {
+		c, err := h.S.TakeOver(r.Context(), actor, r.PathValue("id"))
+		if err != nil {
+			return "", err
+		}
+		return "/faelle/" + c.ID, nil
+	})
 }

@@ -5,14 +5,14 @@
 package directory
 
 import (
-	"net/mail"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"kim/internal/platform/errs"
+	"kim/internal/platform/valid"
 )
 
 // Tenant is a municipality (Mandant).
@@ -132,51 +132,12 @@ const (
 	maxName  = 200
 	maxShort = 40
 	maxText  = 2000
-	maxEmail = 254
 	maxURL   = 300
 )
 
 var (
-	phoneRe    = regexp.MustCompile(`^[0-9 +()/\-]{3,40}$`)
-	postcodeRe = regexp.MustCompile(`^[0-9]{5}$`)
-	slugRe     = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])$`)
+	slugRe = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])$`)
 )
-
-// required checks a mandatory text.
-func required(v *errs.Validation, field, s string, maxLen int) {
-	if s == "" {
-		v.Add(field, "validation.required")
-		return
-	}
-	length(v, field, s, maxLen)
-}
-
-func length(v *errs.Validation, field, s string, maxLen int) {
-	if utf8.RuneCountInString(s) > maxLen {
-		v.Add(field, "validation.too_long", "Max", maxLen)
-	}
-}
-
-// ValidEmail reports whether s is a plain e-mail address (no display name).
-func ValidEmail(s string) bool {
-	if len(s) > maxEmail || strings.ContainsAny(s, " <>\"") {
-		return false
-	}
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndexByte(s, '@'):], ".")
-}
-
-func optionalEmail(v *errs.Validation, field, s string) {
-	if s != "" && !ValidEmail(s) {
-		v.Add(field, "validation.email")
-	}
-}
-
-func optionalPhone(v *errs.Validation, field, s string) {
-	if s != "" && !phoneRe.MatchString(s) {
-		v.Add(field, "validation.phone")
-	}
-}
 
 func optionalURL(v *errs.Validation, field, s string) {
 	if s == "" {
@@ -186,19 +147,6 @@ func optionalURL(v *errs.Validation, field, s string) {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(s) > maxURL {
 		v.Add(field, "validation.url")
 	}
-}
-
-func oneOf[T ~string](v *errs.Validation, field string, val T, allowed []T) {
-	if val == "" {
-		v.Add(field, "validation.required")
-		return
-	}
-	for _, a := range allowed {
-		if a == val {
-			return
-		}
-	}
-	v.Add(field, "validation.choice")
 }
 
 // OrganisationInput is the editable part of an organisation.
@@ -216,15 +164,15 @@ type OrganisationInput struct {
 
 // Validate checks the input and returns field messages.
 func (in *OrganisationInput) Validate() error {
-	in.Name, in.ShortName = clean(in.Name), clean(in.ShortName)
-	in.Email, in.Phone, in.Website = strings.ToLower(clean(in.Email)), clean(in.Phone), clean(in.Website)
+	in.Name, in.ShortName = valid.Clean(in.Name), valid.Clean(in.ShortName)
+	in.Email, in.Phone, in.Website = strings.ToLower(valid.Clean(in.Email)), valid.Clean(in.Phone), valid.Clean(in.Website)
 	var v errs.Validation
-	required(&v, "name", in.Name, maxName)
-	length(&v, "short_name", in.ShortName, maxShort)
-	oneOf(&v, "type", in.Type, OrgTypes)
-	oneOf(&v, "data_protection_regime", in.Regime, Regimes)
-	optionalEmail(&v, "email", in.Email)
-	optionalPhone(&v, "phone", in.Phone)
+	valid.Required(&v, "name", in.Name, maxName)
+	valid.Length(&v, "short_name", in.ShortName, maxShort)
+	valid.OneOf(&v, "type", in.Type, OrgTypes)
+	valid.OneOf(&v, "data_protection_regime", in.Regime, Regimes)
+	valid.OptionalEmail(&v, "email", in.Email)
+	valid.OptionalPhone(&v, "phone", in.Phone)
 	optionalURL(&v, "website", in.Website)
 	return v.Err()
 }
@@ -248,25 +196,23 @@ type LocationInput struct {
 
 // Validate checks the input (references are checked against the database by the service).
 func (in *LocationInput) Validate() error {
-	in.Name, in.Street, in.Postcode, in.City = clean(in.Name), clean(in.Street), clean(in.Postcode), clean(in.City)
-	in.OpeningHours, in.Phone, in.Email = cleanText(in.OpeningHours), clean(in.Phone), strings.ToLower(clean(in.Email))
+	in.Name, in.Street, in.Postcode, in.City = valid.Clean(in.Name), valid.Clean(in.Street), valid.Clean(in.Postcode), valid.Clean(in.City)
+	in.OpeningHours, in.Phone, in.Email = valid.CleanText(in.OpeningHours), valid.Clean(in.Phone), strings.ToLower(valid.Clean(in.Email))
 	var v errs.Validation
 	if in.OrganisationID == "" {
 		v.Add("organisation_id", "validation.required")
 	}
-	required(&v, "name", in.Name, maxName)
-	length(&v, "street", in.Street, maxName)
-	if in.Postcode != "" && !postcodeRe.MatchString(in.Postcode) {
-		v.Add("postcode", "validation.postcode")
-	}
-	length(&v, "city", in.City, 100)
-	length(&v, "opening_hours", in.OpeningHours, maxText)
-	optionalPhone(&v, "phone", in.Phone)
-	optionalEmail(&v, "email", in.Email)
+	valid.Required(&v, "name", in.Name, maxName)
+	valid.Length(&v, "street", in.Street, maxName)
+	valid.OptionalPostcode(&v, "postcode", in.Postcode)
+	valid.Length(&v, "city", in.City, 100)
+	valid.Length(&v, "opening_hours", in.OpeningHours, maxText)
+	valid.OptionalPhone(&v, "phone", in.Phone)
+	valid.OptionalEmail(&v, "email", in.Email)
 	seen := map[string]bool{}
 	langs := in.Languages[:0:0]
 	for _, l := range in.Languages {
-		if !contains(Languages, l) {
+		if !slices.Contains(Languages, l) {
 			v.Add("languages", "validation.choice")
 			break
 		}
@@ -288,10 +234,10 @@ type DistrictInput struct {
 
 // Validate checks the input.
 func (in *DistrictInput) Validate() error {
-	in.Name, in.Code = clean(in.Name), clean(in.Code)
+	in.Name, in.Code = valid.Clean(in.Name), valid.Clean(in.Code)
 	var v errs.Validation
-	required(&v, "name", in.Name, 100)
-	length(&v, "code", in.Code, 20)
+	valid.Required(&v, "name", in.Name, 100)
+	valid.Length(&v, "code", in.Code, 20)
 	return v.Err()
 }
 
@@ -303,9 +249,9 @@ type QuarterInput struct {
 
 // Validate checks the input.
 func (in *QuarterInput) Validate() error {
-	in.Name = clean(in.Name)
+	in.Name = valid.Clean(in.Name)
 	var v errs.Validation
-	required(&v, "name", in.Name, 100)
+	valid.Required(&v, "name", in.Name, 100)
 	return v.Err()
 }
 
@@ -321,7 +267,7 @@ type TenantInput struct {
 
 // Validate checks the input.
 func (in *TenantInput) Validate(creating bool) error {
-	in.Slug, in.Name, in.FirstOrganisation = strings.ToLower(clean(in.Slug)), clean(in.Name), clean(in.FirstOrganisation)
+	in.Slug, in.Name, in.FirstOrganisation = strings.ToLower(valid.Clean(in.Slug)), valid.Clean(in.Name), valid.Clean(in.FirstOrganisation)
 	var v errs.Validation
 	if creating {
 		if !slugRe.MatchString(in.Slug) {
@@ -330,32 +276,8 @@ func (in *TenantInput) Validate(creating bool) error {
 		if in.FirstOrganisation == "" {
 			in.FirstOrganisation = in.Name
 		}
-		length(&v, "first_organisation", in.FirstOrganisation, maxName)
+		valid.Length(&v, "first_organisation", in.FirstOrganisation, maxName)
 	}
-	required(&v, "name", in.Name, maxName)
+	valid.Required(&v, "name", in.Name, maxName)
 	return v.Err()
-}
-
-func clean(s string) string {
-	s = cleanText(s)
-	return strings.Join(strings.Fields(s), " ")
-}
-
-func cleanText(s string) string {
-	s = strings.TrimSpace(s)
-	return strings.Map(func(r rune) rune {
-		if (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || r == utf8.RuneError {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,7 @@ package directory
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"kim/internal/platform/access"
@@ -52,7 +53,7 @@ func (h *HTTP) districtOptions(r *http.Request, actor access.Actor) (districts, 
 func locFilter(r *http.Request) LocationFilter {
 	v := r.URL.Query()
 	f := LocationFilter{OrganisationID: v.Get("organisation_id"), DistrictID: v.Get("district_id"), StepFree: v.Get("step_free") == "1"}
-	if contains(Languages, v.Get("language")) {
+	if slices.Contains(Languages, v.Get("language")) {
 		f.Language = v.Get("language")
 	}
 	return f

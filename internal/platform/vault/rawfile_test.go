@@ -1,59 +1,15 @@
 package vault_test
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf16"
 
 	"kim/internal/apptest"
 	"kim/internal/platform/audit"
 	"kim/internal/platform/db"
 	"kim/internal/platform/vault"
 )
-
-// encodings returns s as UTF-8, UTF-16LE and UTF-16BE (SQLite may store text in either).
-func encodings(s string) map[string][]byte {
-	u := utf16.Encode([]rune(s))
-	le, be := make([]byte, 2*len(u)), make([]byte, 2*len(u))
-	for i, c := range u {
-		binary.LittleEndian.PutUint16(le[2*i:], c)
-		binary.BigEndian.PutUint16(be[2*i:], c)
-	}
-	return map[string][]byte{"UTF-8": []byte(s), "UTF-16LE": le, "UTF-16BE": be}
-}
-
-// occurrences counts how often s occurs, in any encoding, in each file.
-func occurrences(t *testing.T, files []string, s string) map[string]int {
-	t.Helper()
-	out := map[string]int{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for enc, needle := range encodings(s) {
-			if n := bytes.Count(b, needle); n > 0 {
-				out[filepath.Base(f)+" ("+enc+")"] += n
-			}
-		}
-	}
-	return out
-}
-
-// databaseFiles returns the SQLite database file and its -wal and -shm files, if present.
-func databaseFiles(t *testing.T, path string) []string {
-	t.Helper()
-	files, err := filepath.Glob(path + "*")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("database files of %s: %v, %v", path, files, err)
-	}
-	return files
-}
 
 // TestNoPlaintextInTheDatabaseFile is the acceptance check for encryption at rest: special-
 // category text written through the vault (sealed, rotated, audited) occurs nowhere in the raw
@@ -97,12 +53,12 @@ func TestNoPlaintextInTheDatabaseFile(t *testing.T) {
 
 	check := func(stage string) {
 		t.Helper()
-		files := databaseFiles(t, path)
-		if found := occurrences(t, files, control); len(found) == 0 {
+		files := apptest.DatabaseFiles(t, path)
+		if found := apptest.RawOccurrences(t, files, control); len(found) == 0 {
 			t.Fatalf("%s: the plain control value is not in %v: the search does not work", stage, files)
 		}
 		for _, s := range []string{secret, "Trauma Diagnose"} {
-			if found := occurrences(t, files, s); len(found) > 0 {
+			if found := apptest.RawOccurrences(t, files, s); len(found) > 0 {
 				t.Errorf("%s: %q found in the raw database files: %v", stage, s, found)
 			}
 		}

@@ -123,15 +123,20 @@ func NewRenderer(cat *i18n.Catalogue, nav []NavEntry, demo bool, log *slog.Logge
 		if err != nil {
 			return nil, err
 		}
+		// A room's partials (files named _*.html) are parsed into each of its pages.
+		partials, err := fs.Glob(set.FS, "_*.html")
+		if err != nil {
+			return nil, err
+		}
 		for _, f := range files {
-			if set.Name == "platform" && (f == "layout.html" || f == "partials.html") {
+			if set.Name == "platform" && (f == "layout.html" || f == "partials.html") || strings.HasPrefix(f, "_") {
 				continue
 			}
 			t, err := base.Clone()
 			if err != nil {
 				return nil, err
 			}
-			if _, err := t.ParseFS(set.FS, f); err != nil {
+			if _, err := t.ParseFS(set.FS, append(partials, f)...); err != nil {
 				return nil, fmt.Errorf("template %s/%s: %w", set.Name, f, err)
 			}
 			rr.pages[set.Name+"/"+strings.TrimSuffix(f, ".html")] = t
