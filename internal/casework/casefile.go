@@ -56,7 +56,7 @@ func (s *Service) GetCaseFile(ctx context.Context, actor access.Actor, id, purpo
 			return err
 		}
 		f.Case, f.Today = c, valid.Today(tx.Now)
-		if c.Participants, err = participants(ctx, tx, c.TenantID, c.ID); err != nil {
+		if err := s.caseDetails(ctx, tx, c); err != nil {
 			return err
 		}
 		if f.Client, err = getClient(ctx, tx, c.TenantID, c.ClientID); err != nil {

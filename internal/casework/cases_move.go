@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"kim/internal/platform/access"
+	"kim/internal/platform/audit"
 	"kim/internal/platform/db"
 	"kim/internal/platform/errs"
 	"kim/internal/platform/valid"
@@ -26,10 +27,11 @@ func (s *Service) MoveCase(ctx context.Context, actor access.Actor, id string, i
 		if err := in.Validate(c.Status); err != nil {
 			return err
 		}
-		if in.To == StatusClosed {
+		// A case ends only when each goal has its final status and an evaluation.
+		if in.To == StatusClosed || in.To == StatusDeclined || in.To == StatusReferred {
 			var open int
-			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM goals WHERE tenant_id = $1 AND case_id = $2 AND status IN ('open', 'in_progress')",
-				c.TenantID, c.ID).Scan(&open); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM goals WHERE tenant_id = $1 AND case_id = $2
+				AND (status IN ('open', 'in_progress') OR evaluation IS NULL)`, c.TenantID, c.ID).Scan(&open); err != nil {
 				return err
 			}
 			if open > 0 {
@@ -87,6 +89,8 @@ type AssignInput struct {
 	CaseManagerID string `json:"case_manager_id"`
 	DeputyID      string `json:"deputy_id"`
 	Version       int    `json:"version"`
+	// Purpose is needed when team leads make a case their own.
+	Purpose string `json:"purpose"`
 }
 
 // CaseForAssignment returns a case's number, client and assignment for the team lead's
@@ -124,6 +128,20 @@ func (s *Service) AssignCase(ctx context.Context, actor access.Actor, id string,
 		if in.Version != 0 && in.Version != c.Version {
 			return errs.E(errs.Conflict, "error.conflict")
 		}
+		// A team lead who makes a case their own reads it from then on: that needs a purpose
+		// like opening it, recorded in the audit trail.
+		if (in.CaseManagerID == actor.UserID || in.DeputyID == actor.UserID) && actor.UserID != c.CaseManagerID && actor.UserID != c.DeputyID {
+			purpose := valid.Clean(in.Purpose)
+			if purpose == "" {
+				return fieldErr("purpose", "casework.case.purpose_required")
+			}
+			if len([]rune(purpose)) > 300 {
+				return fieldErr("purpose", "validation.too_long", "Max", 300)
+			}
+			if err := s.Audit.Append(ctx, tx, audit.Entry{Actor: actor, Action: "case.access_purpose", ObjectType: "case", ObjectID: c.ID, Purpose: purpose}); err != nil {
+				return err
+			}
+		}
 		var v errs.Validation
 		if in.CaseManagerID == "" {
 			v.Add("case_manager_id", "validation.required")
@@ -146,9 +164,13 @@ func (s *Service) AssignCase(ctx context.Context, actor access.Actor, id string,
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE cases SET case_manager_id = $1, deputy_id = $2, updated_at = $3, version = version + 1
-			WHERE tenant_id = $4 AND id = $5`, in.CaseManagerID, nullable(in.DeputyID), tx.Now, c.TenantID, c.ID); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE cases SET case_manager_id = $1, deputy_id = $2, updated_at = $3, version = version + 1
+			WHERE tenant_id = $4 AND id = $5 AND version = $6`, in.CaseManagerID, nullable(in.DeputyID), tx.Now, c.TenantID, c.ID, c.Version)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errs.E(errs.Conflict, "error.conflict")
 		}
 		if err := s.log(ctx, tx, actor, "case.assign", "case", c.ID, map[string]string{"from": c.CaseManagerID, "to": in.CaseManagerID, "deputy": in.DeputyID}); err != nil {
 			return err

@@ -121,7 +121,7 @@ func (s *Service) CreateCase(ctx context.Context, actor access.Actor, in CaseInp
 		in.CaseManagerID = actor.UserID
 	}
 	var c *Case
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
+	err := s.writeRetry(ctx, func(tx *db.Tx) error {
 		cl, err := s.caseRefs(ctx, tx, actor, &in)
 		if err != nil {
 			return err
@@ -261,6 +261,12 @@ func (s *Service) isStaff(ctx context.Context, tx *db.Tx, actor access.Actor, id
 // nextNumber gives the next case number of the organisation in the year: YYYY-NNNNN.
 func nextNumber(ctx context.Context, tx *db.Tx, tenantID, orgID string, now time.Time) (string, error) {
 	year := now.In(valid.Berlin).Format("2006")
+	// New cases of one organisation take their numbers one after the other: the organisation's
+	// row is locked until the transaction ends (PostgreSQL; SQLite has a single writer).
+	var locked string
+	if err := tx.QueryRowContext(ctx, "SELECT CAST(id AS TEXT) FROM organisations WHERE tenant_id = $1 AND id = $2"+tx.ForUpdate(), tenantID, orgID).Scan(&locked); err != nil {
+		return "", err
+	}
 	var last sql.NullString
 	if err := tx.QueryRowContext(ctx, "SELECT max(case_number) FROM cases WHERE tenant_id = $1 AND organisation_id = $2 AND case_number LIKE $3",
 		tenantID, orgID, year+"-%").Scan(&last); err != nil {
@@ -296,22 +302,28 @@ func (s *Service) GetCase(ctx context.Context, actor access.Actor, id, purpose s
 		if c, err = s.loadCase(ctx, tx, actor, access.View, id, purpose); err != nil {
 			return err
 		}
-		if c.Participants, err = participants(ctx, tx, c.TenantID, c.ID); err != nil {
-			return err
-		}
-		var note, close []byte
-		if err := tx.QueryRowContext(ctx, "SELECT admission_note, close_note FROM cases WHERE tenant_id = $1 AND id = $2", c.TenantID, c.ID).Scan(&note, &close); err != nil {
-			return err
-		}
-		if c.AdmissionNote, err = s.open(ctx, tx, c.TenantID, "cases", "admission_note", c.ID, note); err != nil {
-			return err
-		}
-		if c.CloseNote, err = s.open(ctx, tx, c.TenantID, "cases", "close_note", c.ID, close); err != nil {
+		if err := s.caseDetails(ctx, tx, c); err != nil {
 			return err
 		}
 		return s.log(ctx, tx, actor, "case.view", "case", c.ID, nil)
 	})
 	return c, err
+}
+
+// caseDetails fills the participants and the decrypted notes of a case for its page.
+func (s *Service) caseDetails(ctx context.Context, tx *db.Tx, c *Case) (err error) {
+	if c.Participants, err = participants(ctx, tx, c.TenantID, c.ID); err != nil {
+		return err
+	}
+	var note, close []byte
+	if err := tx.QueryRowContext(ctx, "SELECT admission_note, close_note FROM cases WHERE tenant_id = $1 AND id = $2", c.TenantID, c.ID).Scan(&note, &close); err != nil {
+		return err
+	}
+	if c.AdmissionNote, err = s.open(ctx, tx, c.TenantID, "cases", "admission_note", c.ID, note); err != nil {
+		return err
+	}
+	c.CloseNote, err = s.open(ctx, tx, c.TenantID, "cases", "close_note", c.ID, close)
+	return err
 }
 
 func participants(ctx context.Context, tx *db.Tx, tenantID, caseID string) ([]Participant, error) {

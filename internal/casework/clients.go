@@ -282,6 +282,8 @@ func (in *HouseholdInput) Validate(today time.Time) error {
 	in.Name = valid.Clean(in.Name)
 	if in.MemberID == "" {
 		valid.Required(&v, "member_name", in.Name, maxName)
+	} else {
+		valid.Length(&v, "member_name", in.Name, maxName)
 	}
 	valid.OneOf(&v, "relationship", in.Relationship, Relationships)
 	valid.Date(&v, "member_birth_date", &in.BirthDate)

@@ -38,7 +38,9 @@ type Consent struct {
 	RevocationChannel string      `json:"revocation_channel"`
 	CreatedAt         time.Time   `json:"created_at"`
 	Version           int         `json:"version"`
-	// CaseClosed is filled when the consent ends with a case that is closed.
+	// CaseClosed is set when the consent's case has ended (closed, declined or referred
+	// elsewhere) at any time: a consent until closure does not come back when the case is
+	// reopened.
 	CaseClosed bool `json:"-"`
 }
 
@@ -170,7 +172,8 @@ func (in *ConsentInput) Validate(today time.Time) error {
 const consentCols = `k.id, k.tenant_id, k.organisation_id, k.client_id, COALESCE(CAST(k.case_id AS TEXT), ''), k.purpose, k.categories, k.special,
 	k.direction, k.form_version, k.language, k.interpreter, k.given_on, k.valid_until, k.until_closure, k.revoked_at,
 	k.revocation_channel, k.created_at, k.version,
-	CASE WHEN k.case_id IS NULL THEN 0 ELSE (SELECT count(*) FROM cases cs WHERE cs.tenant_id = k.tenant_id AND cs.id = k.case_id AND cs.status = 'closed') END`
+	CASE WHEN k.case_id IS NULL THEN 0 ELSE (SELECT count(*) FROM case_events e WHERE e.tenant_id = k.tenant_id AND e.case_id = k.case_id
+		AND e.to_status IN ('closed', 'declined', 'referred')) END`
 
 func scanConsent(row scanner) (*Consent, error) {
 	k := &Consent{}
@@ -251,13 +254,15 @@ func (s *Service) Consents(ctx context.Context, actor access.Actor, clientID str
 		return nil, err
 	}
 	var out []Consent
-	err := s.DB.Read(ctx, func(tx *db.Tx) error {
+	err := s.DB.Write(ctx, func(tx *db.Tx) error {
 		c, err := loadClient(ctx, tx, actor, access.View, clientID)
 		if err != nil {
 			return err
 		}
-		out, err = consentsWhere(ctx, tx, "k.tenant_id = $1 AND k.client_id = $2 AND k.organisation_id = $3", c.TenantID, c.ID, c.OrganisationID)
-		return err
+		if out, err = consentsWhere(ctx, tx, "k.tenant_id = $1 AND k.client_id = $2 AND k.organisation_id = $3", c.TenantID, c.ID, c.OrganisationID); err != nil {
+			return err
+		}
+		return s.log(ctx, tx, actor, "consent.list", "client", c.ID, nil)
 	})
 	return out, err
 }
@@ -268,11 +273,14 @@ func (s *Service) GetConsent(ctx context.Context, actor access.Actor, id string)
 		return nil, err
 	}
 	var k *Consent
-	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
+	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {
 		if k, err = getConsent(ctx, tx, actor.TenantID, id); err != nil {
 			return err
 		}
-		return access.Can(actor, access.View, access.Resource{Kind: KindConsent, TenantID: k.TenantID, OrganisationID: k.OrganisationID})
+		if err := access.Can(actor, access.View, access.Resource{Kind: KindConsent, TenantID: k.TenantID, OrganisationID: k.OrganisationID}); err != nil {
+			return err
+		}
+		return s.log(ctx, tx, actor, "consent.view", "consent", k.ID, map[string]string{"client": k.ClientID})
 	})
 	return k, err
 }
@@ -378,12 +386,14 @@ func (s *Service) RevokeConsent(ctx context.Context, actor access.Actor, id, cha
 	return k, err
 }
 
-// validConsent loads consent id and checks that it is one of the organisation's for the client,
-// names recipient org and allows sharing today. It answers a field error on field otherwise.
-func validConsent(ctx context.Context, tx *db.Tx, tenantID, id, owner, clientID, recipient, field string) (*Consent, error) {
+// validConsent loads consent id and checks that it is one of the case organisation's for the
+// case's client (and, if it names a case, for this case), names recipient org and allows
+// sharing today. It answers a field error on field otherwise.
+func validConsent(ctx context.Context, tx *db.Tx, tenantID, id string, c *Case, recipient, field string) (*Consent, error) {
 	if !ids.Valid(id) {
 		return nil, fieldErr(field, "casework.consent.none")
 	}
+	owner, clientID := c.OrganisationID, c.ClientID
 	k, err := getConsent(ctx, tx, tenantID, id)
 	if errors.Is(err, errs.ErrNotFound) {
 		return nil, fieldErr(field, "casework.consent.none")
@@ -392,7 +402,7 @@ func validConsent(ctx context.Context, tx *db.Tx, tenantID, id, owner, clientID,
 		return nil, err
 	}
 	switch {
-	case k.OrganisationID != owner || k.ClientID != clientID:
+	case k.OrganisationID != owner || k.ClientID != clientID || k.CaseID != "" && k.CaseID != c.ID:
 		return nil, fieldErr(field, "casework.consent.none")
 	case !k.Covers(recipient):
 		return nil, fieldErr(field, "casework.consent.recipient")

@@ -310,7 +310,7 @@ func (h *HTTP) assignPage(w http.ResponseWriter, r *http.Request, actor access.A
 	if f == nil {
 		f = web.NewForm(url.Values{"case_manager_id": {c.CaseManagerID}, "deputy_id": {c.DeputyID}, "version": {strconv.Itoa(c.Version)}})
 	}
-	f.Fields = web.Fields("case_manager_id", "casework.case.case_manager_id", "deputy_id", "casework.case.deputy_id")
+	f.Fields = web.Fields("case_manager_id", "casework.case.case_manager_id", "deputy_id", "casework.case.deputy_id", "purpose", "casework.case.purpose")
 	h.R.Render(w, r, status, "casework/case_assign", web.View{Title: "casework.case.assign", Form: f, Data: assignData{Case: c, Staff: opts.Staff}})
 }
 
@@ -329,7 +329,7 @@ func (h *HTTP) caseAssign(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	_, err := h.S.AssignCase(r.Context(), actor, r.PathValue("id"), AssignInput{CaseManagerID: f.Get("case_manager_id"),
-		DeputyID: f.Get("deputy_id"), Version: web.Version(r)})
+		DeputyID: f.Get("deputy_id"), Version: web.Version(r), Purpose: f.Get("purpose")})
 	if err != nil {
 		form := web.NewForm(f).WithError(err)
 		if len(form.Errors) == 0 {

@@ -14,7 +14,7 @@ import (
 // absURL makes an absolute URL of path on the host the request came to.
 func absURL(r *http.Request, path string) string {
 	scheme := "http"
-	if r.TLS != nil || r.URL.Scheme == "https" {
+	if r.TLS != nil || web.ClientFrom(r.Context()).HTTPS {
 		scheme = "https"
 	}
 	return (&url.URL{Scheme: scheme, Host: r.Host, Path: path}).String()

@@ -126,7 +126,7 @@ func (s *Service) TakeOver(ctx context.Context, actor access.Actor, id string) (
 		c *Case
 		r *Referral
 	)
-	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {
+	err := s.writeRetry(ctx, func(tx *db.Tx) (err error) {
 		if r, err = s.incoming(ctx, tx, actor, access.Update, id); err != nil {
 			return err
 		}
@@ -137,8 +137,13 @@ func (s *Service) TakeOver(ctx context.Context, actor access.Actor, id string) (
 		if !slices.Contains(sh.Consent.Categories, "master_data") {
 			return errs.E(errs.Conflict, "casework.transfer.needs_master_data")
 		}
-		if r.Status == "done" {
-			return errs.E(errs.Conflict, "casework.referral.closed")
+		// Claim the referral first: answered and done in one step, so that a second take-over
+		// at the same moment finds it done.
+		if err := s.answer(ctx, tx, r, AnswerInput{Status: "accepted"}); err != nil {
+			return err
+		}
+		if err := finishReferral(ctx, tx, r); err != nil {
+			return err
 		}
 		src, err := getClient(ctx, tx, r.TenantID, r.ClientID)
 		if err != nil {
@@ -150,14 +155,6 @@ func (s *Service) TakeOver(ctx context.Context, actor access.Actor, id string) (
 		}
 		in := CaseInput{ClientID: clientID, AccessRoute: "counselling", CaseManagerID: actor.UserID, Urgency: "normal", RequestedOn: valid.Today(tx.Now)}
 		if c, err = s.insertCase(ctx, tx, actor, in); err != nil {
-			return err
-		}
-		if err := s.answer(ctx, tx, r, AnswerInput{Status: "accepted"}); err != nil {
-			return err
-		}
-		// Taken over is the end of the referral: it cannot be taken over twice.
-		if _, err := tx.ExecContext(ctx, "UPDATE referrals SET status = 'done', done_on = $1 WHERE tenant_id = $2 AND id = $3",
-			valid.Today(tx.Now), r.TenantID, r.ID); err != nil {
 			return err
 		}
 		var receiver string

@@ -159,8 +159,12 @@ func (s *Service) AddReferral(ctx context.Context, actor access.Actor, caseID st
 		} else if !ok || in.OrganisationID == c.OrganisationID {
 			return fieldErr("organisation_id", "validation.not_found")
 		}
-		if _, err := validConsent(ctx, tx, c.TenantID, in.ConsentID, c.OrganisationID, c.ClientID, in.OrganisationID, "consent_id"); err != nil {
+		k, err := validConsent(ctx, tx, c.TenantID, in.ConsentID, c, in.OrganisationID, "consent_id")
+		if err != nil {
 			return err
+		}
+		if in.Message != "" && !slices.Contains(k.Categories, "case_plan") {
+			return fieldErr("message", "casework.referral_rules.message_needs_consent")
 		}
 		id := ids.New()
 		msg, err := s.seal(ctx, tx, c.TenantID, "referrals", "message", id, in.Message)
@@ -244,11 +248,7 @@ func (s *Service) CompleteReferral(ctx context.Context, actor access.Actor, refe
 			return err
 		}
 		caseID = c.ID
-		if rs[0].Status == "done" {
-			return errs.E(errs.Conflict, "casework.referral.closed")
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE referrals SET status = 'done', done_on = $1, updated_at = $2, version = version + 1
-			WHERE tenant_id = $3 AND id = $4`, valid.Today(tx.Now), tx.Now, c.TenantID, referralID); err != nil {
+		if err := finishReferral(ctx, tx, &rs[0]); err != nil {
 			return err
 		}
 		return s.log(ctx, tx, actor, "referral.done", "case", c.ID, map[string]string{"referral": referralID})
@@ -277,10 +277,14 @@ func (s *Service) share(ctx context.Context, tx *db.Tx, actor access.Actor, r *R
 	if err != nil {
 		return nil, err
 	}
-	if !k.ValidOn(valid.Today(tx.Now)) || !k.Covers(r.ToOrgID) {
+	if !k.ValidOn(valid.Today(tx.Now)) || !k.Covers(r.ToOrgID) || k.CaseID != "" && k.CaseID != r.CaseID {
 		return nil, errConsentEnded
 	}
-	sh := &Shared{Referral: *r, Consent: *k, Answerable: slices.Contains([]string{"sent", "accepted", "waiting"}, r.Status)}
+	sh := &Shared{Referral: *r, Consent: *k, Answerable: slices.Contains(openReferral, r.Status)}
+	// The message may tell of needs and steps: only with "case_plan" in the consent.
+	if !slices.Contains(k.Categories, "case_plan") {
+		sh.Referral.Message = ""
+	}
 	if err := tx.QueryRowContext(ctx, "SELECT name FROM organisations WHERE tenant_id = $1 AND id = $2", r.TenantID, r.FromOrgID).Scan(&sh.From); err != nil {
 		return nil, err
 	}
@@ -337,10 +341,33 @@ func (s *Service) linkReferral(ctx context.Context, tx *db.Tx, token string) (*R
 		return nil, err
 	}
 	rs, err := s.scanReferrals(ctx, tx, "r.tenant_id = $1 AND r.id = $2", tenantID, referralID)
-	if err != nil || len(rs) == 0 {
+	if err != nil || len(rs) == 0 || !slices.Contains(openReferral, rs[0].Status) {
 		return nil, ErrLinkInvalid
 	}
 	return &rs[0], nil
+}
+
+// openReferral are the states in which a referral can still be answered.
+var openReferral = []string{"sent", "accepted", "waiting"}
+
+// claimLink uses a partner link up; it fails when another request used it first.
+func claimLink(ctx context.Context, tx *db.Tx, token string) error {
+	res, err := tx.ExecContext(ctx, "UPDATE referral_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+		tx.Now, hashToken(token))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return ErrLinkInvalid
+	}
+	return nil
+}
+
+// endLinks uses up the open links of a referral (it has been answered or has ended).
+func endLinks(ctx context.Context, tx *db.Tx, r *Referral) error {
+	_, err := tx.ExecContext(ctx, "UPDATE referral_links SET used_at = $1 WHERE tenant_id = $2 AND referral_id = $3 AND used_at IS NULL",
+		tx.Now, r.TenantID, r.ID)
+	return err
 }
 
 // linkActor stands for a partner answering through a link in the audit trail.
@@ -395,14 +422,15 @@ func (s *Service) AnswerByLink(ctx context.Context, token string, in AnswerInput
 		if r, err = s.linkReferral(ctx, tx, token); err != nil {
 			return err
 		}
+		// The link is used up before anything else, so that two answers at once cannot both
+		// pass.
+		if err := claimLink(ctx, tx, token); err != nil {
+			return err
+		}
 		if _, err := s.share(ctx, tx, linkActor(r), r, "referral.link_answer"); err != nil {
 			return err
 		}
-		if err := s.answer(ctx, tx, r, in); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, "UPDATE referral_links SET used_at = $1 WHERE token_hash = $2", tx.Now, hashToken(token))
-		return err
+		return s.answer(ctx, tx, r, in)
 	})
 	if errors.Is(err, errConsentEnded) {
 		if err := s.denied(ctx, linkActor(r), r, "referral.link_answer"); err != nil {
@@ -413,15 +441,36 @@ func (s *Service) AnswerByLink(ctx context.Context, token string, in AnswerInput
 	return err
 }
 
+// answer records an answer to an open referral; its partner links end with it.
 func (s *Service) answer(ctx context.Context, tx *db.Tx, r *Referral, in AnswerInput) error {
-	if r.Status == "done" {
+	if !slices.Contains(openReferral, r.Status) {
 		return errs.E(errs.Conflict, "casework.referral.closed")
 	}
 	note, err := s.seal(ctx, tx, r.TenantID, "referrals", "answer_note", r.ID, in.Note)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE referrals SET status = $1, answered_on = $2, answer_note = $3, updated_at = $4, version = version + 1
-		WHERE tenant_id = $5 AND id = $6`, in.Status, valid.Today(tx.Now), note, tx.Now, r.TenantID, r.ID)
-	return err
+	res, err := tx.ExecContext(ctx, `UPDATE referrals SET status = $1, answered_on = $2, answer_note = $3, updated_at = $4, version = version + 1
+		WHERE tenant_id = $5 AND id = $6 AND status IN ('sent', 'accepted', 'waiting')`, in.Status, valid.Today(tx.Now), note, tx.Now, r.TenantID, r.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.E(errs.Conflict, "casework.referral.closed")
+	}
+	return endLinks(ctx, tx, r)
+}
+
+// finishReferral marks an open referral done and ends its partner links; a referral that is
+// already done is a conflict (also when another request finished it a moment earlier).
+func finishReferral(ctx context.Context, tx *db.Tx, r *Referral) error {
+	res, err := tx.ExecContext(ctx, `UPDATE referrals SET status = 'done', done_on = $1, updated_at = $2, version = version + 1
+		WHERE tenant_id = $3 AND id = $4 AND status <> 'done'`, valid.Today(tx.Now), tx.Now, r.TenantID, r.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.E(errs.Conflict, "casework.referral.closed")
+	}
+	return endLinks(ctx, tx, r)
 }

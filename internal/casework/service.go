@@ -29,6 +29,18 @@ type Service struct {
 	Names nameindex.Store
 }
 
+// writeRetry runs fn in a write transaction and runs it again (up to five times) when it lost
+// a race for a unique value: two new cases of one organisation taking the same next case
+// number at once (PostgreSQL runs them side by side; SQLite has one writer).
+func (s *Service) writeRetry(ctx context.Context, fn func(tx *db.Tx) error) error {
+	for i := 0; ; i++ {
+		err := s.DB.Write(ctx, fn)
+		if err == nil || i == 4 || !db.IsUniqueViolation(err) {
+			return err
+		}
+	}
+}
+
 func (s *Service) log(ctx context.Context, tx *db.Tx, actor access.Actor, action, objType, objID string, details map[string]string) error {
 	return s.Audit.Append(ctx, tx, audit.Entry{Actor: actor, Action: action, ObjectType: objType, ObjectID: objID, Details: details})
 }
@@ -62,7 +74,11 @@ func init() {
 		{"contacts", "note"}, {"referrals", "message"}, {"referrals", "answer_note"},
 		{"documents", "name"}, {"documents", "content"},
 	} {
-		vault.Register(vault.Column{Table: c.table, IDColumn: "id", Column: c.column})
+		col := vault.Column{Table: c.table, IDColumn: "id", Column: c.column}
+		if c.table == "documents" && c.column == "content" {
+			col.BatchSize = 4 // up to 10 MB each
+		}
+		vault.Register(col)
 	}
 }
 

@@ -53,7 +53,13 @@ func TestReferralSharingFollowsTheConsent(t *testing.T) {
 		}
 		k := must[*casework.Consent](t)(s.CreateConsent(ctx, cm, in.Client.ID, casework.ConsentInput{CaseID: c.ID,
 			Recipients: []casework.Recipient{{OrganisationID: fx.OrgA2.ID}}, Purpose: "Anmeldung zur Schuldnerberatung",
-			Categories: []string{"master_data"}, Direction: "one_way", GivenOn: "2026-03-01", UntilClosure: true}))
+			Categories: []string{"master_data", "case_plan"}, Direction: "one_way", GivenOn: "2026-03-01", UntilClosure: true}))
+		// A message to the partner tells of needs: only under a consent with the plan.
+		narrow := must[*casework.Consent](t)(s.CreateConsent(ctx, cm, in.Client.ID, casework.ConsentInput{Recipients: []casework.Recipient{{OrganisationID: fx.OrgA2.ID}},
+			Purpose: "Nur Name an die Schuldnerberatung", Categories: []string{"master_data"}, Direction: "one_way", GivenOn: "2026-03-01", ValidUntil: "2026-12-31"}))
+		if _, err := s.AddReferral(ctx, cm, c.ID, casework.ReferralInput{OrganisationID: fx.OrgA2.ID, ConsentID: narrow.ID, Message: "Diagnose PTBS"}, ""); errs.As(err).Fields["message"].ID == "" {
+			t.Errorf("a message under a consent without the plan: %v", err)
+		}
 		_, err = s.AddReferral(ctx, cm, c.ID, casework.ReferralInput{OrganisationID: fx.OrgB1.ID, ConsentID: k.ID}, "")
 		if errs.As(err).Fields["organisation_id"].ID == "" {
 			t.Errorf("an organisation of another tenant: %v", err)

@@ -100,6 +100,7 @@ func (s *suite) intakeJourney(t *testing.T) {
 	p.do("tick AWO", clickCheckbox(`input[name=recipients][value="`+awo+`"]`))
 	p.fill("#f-purpose", "Anmeldung zur Migrationsberatung und Begleitung zum Jobcenter")
 	p.do("tick master data", clickCheckbox(`input[name=categories][value=master_data]`))
+	p.do("tick the plan", clickCheckbox(`input[name=categories][value=case_plan]`))
 	p.choose("#f-language", "Arabisch")
 	p.click(submitButton)
 	p.expectText(flashNotice, "Die Einwilligung wurde erfasst.")

@@ -13,14 +13,16 @@ func New() string {
 	return uuid.Must(uuid.NewV7()).String()
 }
 
-// Valid reports whether s is a canonical UUID. Handlers use it to answer 404 for malformed ids
-// before a query reaches the database (PostgreSQL would reject the cast).
+// Valid reports whether s is a UUID in canonical form (lower case, with hyphens). Handlers use
+// it to answer 404 for malformed ids before a query reaches the database (PostgreSQL would
+// reject the cast). Other spellings of a UUID are refused too: PostgreSQL would match them while
+// SQLite (text) and comparisons in Go would not, so accepting them would split the engines.
 func Valid(s string) bool {
 	if len(s) != 36 {
 		return false
 	}
-	_, err := uuid.Parse(s)
-	return err == nil
+	u, err := uuid.Parse(s)
+	return err == nil && u.String() == s
 }
 
 // Source is a source of random bits for deterministic ids.

@@ -151,9 +151,10 @@ func RequiredDate(v *errs.Validation, field string, s *string) {
 	Date(v, field, s)
 }
 
-// NotAfter checks that an optional date (already normalised) is not after limit.
+// NotAfter checks that an optional date (already normalised) is not after the calendar day of
+// limit in Europe/Berlin.
 func NotAfter(v *errs.Validation, field, s string, limit time.Time) {
-	if t, ok := ParseDate(s); ok && t.After(limit) {
+	if _, ok := ParseDate(s); ok && s > Today(limit) {
 		v.Add(field, "validation.date_future")
 	}
 }

@@ -14,6 +14,9 @@ type Column struct {
 	Table    string
 	IDColumn string
 	Column   string
+	// BatchSize, if set, caps the rows re-encrypted per transaction for a column of large
+	// values (documents of several megabytes), so that a batch stays small in memory.
+	BatchSize int
 }
 
 // AAD returns the additional data of the value in row rowID: AAD(c.Table, c.Column, rowID).

@@ -109,6 +109,9 @@ func (v *Vault) reencrypt(ctx context.Context, tenantID string, k *dataKey, c Co
 	if size <= 0 {
 		size = DefaultBatchSize
 	}
+	if c.BatchSize > 0 && c.BatchSize < size {
+		size = c.BatchSize // large values (documents): fewer per transaction
+	}
 	total := 0
 	after := "" // the last row id of the previous batch
 	for {
