@@ -9,6 +9,26 @@ import (
 )
 
 func init() {
+	// The sender records an answer on its own referral.
+	matrixTargets = append(matrixTargets, func(m *matrixRunner, r matrixRow, caller string) (string, bool) {
+		if !strings.HasPrefix(r.path, "/vermittlungen/") || !strings.HasSuffix(r.path, "/antwort") {
+			return "", false
+		}
+		return pick(r, m.fx.ReferralA1.ID, m.fx.ReferralA2.ID, m.fx.ReferralB1.ID), true
+	})
+	// Admission criteria: a fresh one of the scope's tenant (they belong to the tenant).
+	matrixTargets = append(matrixTargets, func(m *matrixRunner, r matrixRow, caller string) (string, bool) {
+		if !strings.HasPrefix(r.path, "/verwaltung/aufnahmekriterien/") {
+			return "", false
+		}
+		tenant := m.fx.TenantA.ID
+		if r.scope == "other-tenant" {
+			tenant = m.fx.TenantB.ID
+		}
+		c, err := m.env.App.Cases.SaveCriterion(context.Background(), access.System(tenant), "", casework.CriterionInput{Label: m.name("Kriterium"), Active: true})
+		m.must(err)
+		return c.ID, true
+	})
 	// Taking a referral over uses it up: a fresh referral to A1 (the receiver is the caller's
 	// organisation in scope own) from a case of A2; other-org: to A2 from A1; other-tenant: beta.
 	matrixTargets = append(matrixTargets, func(m *matrixRunner, r matrixRow, caller string) (string, bool) {

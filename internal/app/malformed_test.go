@@ -80,6 +80,8 @@ type prober struct {
 	link    string            // a partner link to a referral of case A1
 	docA    string            // a document of case A1
 	docB    string            // a document of tenant B
+	critA   string            // an admission criterion of tenant A
+	critB   string            // an admission criterion of tenant B
 	anon    *apptest.Client
 	staff   map[access.Role]*apptest.Client
 	api     map[access.Role]*apptest.Client
@@ -163,6 +165,15 @@ func newProber(t *testing.T, e apptest.Engine) *prober {
 		t.Fatal(err)
 	}
 	p.docA, p.docB = da.ID, db1.ID
+	ca, err := a.Cases.SaveCriterion(ctx, access.System(fx.TenantA.ID), "", casework.CriterionInput{Label: "Mehrere Bedarfe", Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, err := a.Cases.SaveCriterion(ctx, access.System(fx.TenantB.ID), "", casework.CriterionInput{Label: "Beta-Kriterium", Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.critA, p.critB = ca.ID, cb.ID
 	for _, role := range access.Roles {
 		c := env.Client()
 		c.Login(role)
@@ -325,10 +336,11 @@ func (p *prober) target(path string) (target, bool) {
 		{[]string{"/einwilligungen", "/api/v1/consents"}, target{own: f.ConsentA1.ID, foreign: f.ConsentB1.ID}},
 		{[]string{"/haushaltsmitglieder"}, target{own: p.member, foreign: f.ClientB1.ID}},
 		// The sender marks its own referral done; the receiver answers the one it received.
-		{[]string{"/vermittlungen/{id}/erledigt"}, target{own: f.ReferralA1.ID, foreign: f.ReferralB1.ID}},
+		{[]string{"/vermittlungen/{id}/erledigt", "/vermittlungen/{id}/antwort"}, target{own: f.ReferralA1.ID, foreign: f.ReferralB1.ID}},
 		{[]string{"/vermittlungen"}, target{own: f.ReferralA2.ID, foreign: f.ReferralB1.ID}},
 		{[]string{"/partner"}, target{own: p.link, foreign: strings.Repeat("x", 43)}},
 		{[]string{"/dokumente"}, target{own: p.docA, foreign: p.docB}},
+		{[]string{"/verwaltung/aufnahmekriterien"}, target{own: p.critA, foreign: p.critB}},
 	} {
 		for _, pre := range x.prefixes {
 			if under(path, pre) {

@@ -38,6 +38,7 @@ var navigation = []web.NavEntry{
 	{Path: "/verwaltung/standorte", Label: "nav.locations", Kind: access.KindLocation, Action: access.Manage},
 	{Path: "/verwaltung/bezirke", Label: "nav.districts", Kind: access.KindDistrict, Action: access.Manage},
 	{Path: "/verwaltung/benutzer", Label: "nav.users", Kind: access.KindUser, Action: access.Manage},
+	{Path: "/verwaltung/aufnahmekriterien", Label: "casework.nav.criteria", Kind: casework.KindCaseConfig, Action: access.Manage},
 	{Path: "/protokoll", Label: "nav.audit", Kind: access.KindAudit, Action: access.List},
 	{Path: "/plattform/mandanten", Label: "nav.tenants", Kind: access.KindTenant, Action: access.Manage},
 	{Path: "/konto", Label: "nav.account", Kind: access.KindAccount, Action: access.View},

@@ -28,7 +28,7 @@ func TestEveryRoleLogsInAndSeesItsNavigation(t *testing.T) {
 				access.BodyMember:            {"/start", "/konto"},
 				access.NaturalisationClerk:   {"/start", "/konto"},
 				access.DataProtectionOfficer: {"/start", "/protokoll", "/konto"},
-				access.TenantAdmin:           {"/start", "/verwaltung/organisationen", "/verwaltung/standorte", "/verwaltung/bezirke", "/verwaltung/benutzer", "/konto"},
+				access.TenantAdmin:           {"/start", "/verwaltung/organisationen", "/verwaltung/standorte", "/verwaltung/bezirke", "/verwaltung/benutzer", "/verwaltung/aufnahmekriterien", "/konto"},
 				access.PlatformAdmin:         {"/start", "/plattform/mandanten", "/konto"},
 			}
 			for _, role := range access.Roles {

@@ -62,6 +62,9 @@ func (s *Service) GetCaseFile(ctx context.Context, actor access.Actor, id, purpo
 		if f.Client, err = getClient(ctx, tx, c.TenantID, c.ClientID); err != nil {
 			return err
 		}
+		if f.Client.Household, err = household(ctx, tx, c.TenantID, c.ClientID); err != nil {
+			return err
+		}
 		if f.Contacts, err = s.contacts(ctx, tx, c.TenantID, c.ID); err != nil {
 			return err
 		}

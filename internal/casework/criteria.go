@@ -2,6 +2,8 @@ package casework
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 
 	"kim/internal/platform/access"
 	"kim/internal/platform/db"
@@ -104,11 +106,36 @@ func (s *Service) SaveCriterion(ctx context.Context, actor access.Actor, id stri
 				return err
 			}
 			if n, _ := res.RowsAffected(); n != 1 {
+				// The criterion is not the tenant's, or it changed meanwhile.
+				if ok, err := exists(ctx, tx, "SELECT 1 FROM admission_criteria WHERE tenant_id = $1 AND id = $2", actor.TenantID, id); err != nil {
+					return err
+				} else if !ok {
+					return errs.ErrNotFound
+				}
 				return errs.E(errs.Conflict, "error.conflict")
 			}
-			c.Version = in.Version + 1
+			if err := tx.QueryRowContext(ctx, "SELECT version FROM admission_criteria WHERE tenant_id = $1 AND id = $2", actor.TenantID, id).Scan(&c.Version); err != nil {
+				return err
+			}
 		}
 		return s.log(ctx, tx, actor, "case.criterion_save", "admission_criterion", c.ID, nil)
 	})
 	return c, err
+}
+
+// GetCriterion returns one admission criterion of the actor's tenant.
+func (s *Service) GetCriterion(ctx context.Context, actor access.Actor, id string) (*Criterion, error) {
+	if err := guard(actor, KindCaseConfig, access.View, id, 0); err != nil {
+		return nil, err
+	}
+	var c Criterion
+	err := s.DB.Read(ctx, func(tx *db.Tx) error {
+		err := tx.QueryRowContext(ctx, "SELECT id, label, position, active, version FROM admission_criteria WHERE tenant_id = $1 AND id = $2",
+			actor.TenantID, id).Scan(&c.ID, &c.Label, &c.Position, &c.Active, &c.Version)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.ErrNotFound
+		}
+		return err
+	})
+	return &c, err
 }

@@ -23,6 +23,7 @@ func (h *HTTP) Routes(rt *web.Router) {
 	h.clientRoutes(rt)
 	h.consentRoutes(rt)
 	h.caseRoutes(rt)
+	h.criteriaRoutes(rt)
 	h.apiRoutes(rt)
 	h.documentRoutes(rt) // documents, deadlines, caseload exports
 	h.planRoutes(rt)     // assessment, plan, legal-domain transitions

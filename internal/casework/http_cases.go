@@ -20,11 +20,13 @@ func (h *HTTP) caseRoutes(rt *web.Router) {
 	rt.Handle("GET /faelle/{id}", web.Staff, h.caseView)
 	rt.Handle("POST /faelle/{id}/zweck", web.Staff, h.casePurpose)
 	rt.Handle("POST /faelle/{id}/phase", web.Staff, h.caseMove)
+	rt.Handle("POST /faelle/{id}/aufnahme", web.Staff, h.caseAdmission)
 	rt.Handle("GET /faelle/{id}/zustaendigkeit", web.Staff, h.caseAssignPage)
 	rt.Handle("POST /faelle/{id}/zustaendigkeit", web.Staff, h.caseAssign)
 	rt.Handle("POST /faelle/{id}/kontakte", web.Staff, h.contactCreate)
 	rt.Handle("POST /faelle/{id}/vermittlungen", web.Staff, h.referralCreate)
 	rt.Handle("POST /vermittlungen/{id}/erledigt", web.Staff, h.referralDone)
+	rt.Handle("POST /vermittlungen/{id}/antwort", web.Staff, h.referralAnswer)
 
 	rt.Handle("GET /vermittlungen/eingang", web.Staff, h.incomingList)
 	rt.Handle("GET /vermittlungen/{id}", web.Staff, h.incomingView)
@@ -154,6 +156,8 @@ type casePageData struct {
 	Next                                              []web.Option
 	CloseReasons, Modes, Interpreters, Domains, Langs []web.Option
 	Organisations, Consents, Staff                    []web.Option
+	Routes, Urgencies, Criteria, Locations, Members   []web.Option
+	Answers                                           []web.Option
 	CanAssign                                         bool
 	Link                                              string
 	Open                                              bool
@@ -187,8 +191,14 @@ func (h *HTTP) casePage(w http.ResponseWriter, r *http.Request, status int, form
 		return
 	}
 	if form == nil {
+		members := []string{}
+		for _, p := range cf.Case.Participants {
+			members = append(members, p.ClientID)
+		}
 		form = web.NewForm(url.Values{"date": {cf.Today}, "mode": {"in_person"}, "interpreter": {"none"}, "version": {strconv.Itoa(cf.Case.Version)},
-			"case_manager_id": {cf.Case.CaseManagerID}, "deputy_id": {cf.Case.DeputyID}})
+			"case_manager_id": {cf.Case.CaseManagerID}, "deputy_id": {cf.Case.DeputyID}, "access_route": {cf.Case.AccessRoute},
+			"urgency": {cf.Case.Urgency}, "location_id": {cf.Case.LocationID}, "admission_criteria_met": cf.Case.Admission,
+			"admission_note": {cf.Case.AdmissionNote}, "member_client_ids": members})
 	}
 	var consents []web.Option
 	for _, k := range cf.Consents {
@@ -198,7 +208,14 @@ func (h *HTTP) casePage(w http.ResponseWriter, r *http.Request, status int, form
 		CloseReasons: codeOptions("casework.close_reason.", CloseReasons), Modes: codeOptions("casework.mode.", ContactModes),
 		Interpreters: codeOptions("casework.interpreter.", InterpreterKinds), Domains: codeOptions("casework.domain.", Domains),
 		Langs: languageOptions(), Organisations: opts.Organisations, Consents: consents, Staff: opts.Staff,
-		CanAssign: access.Allowed(actor, KindCase, access.Manage), Link: link, Open: IsOpen(cf.Case.Status)}
+		CanAssign: access.Allowed(actor, KindCase, access.Manage), Link: link, Open: IsOpen(cf.Case.Status),
+		Routes: codeOptions("casework.route.", AccessRoutes), Urgencies: codeOptions("casework.urgency.", Urgencies),
+		Criteria: opts.Criteria, Locations: opts.Locations, Answers: codeOptions("casework.referral_status.", ReferralAnswers)}
+	for _, m := range cf.Client.Household {
+		if m.MemberID != "" {
+			data.Members = append(data.Members, web.Option{Value: m.MemberID, Label: m.Name})
+		}
+	}
 	h.R.Render(w, r, status, "casework/case", web.View{Title: "casework.case.view_title", TitleArgs: []any{"Number", cf.Case.Number},
 		Form: form, Data: data})
 }
@@ -280,6 +297,15 @@ func (h *HTTP) caseAction(w http.ResponseWriter, r *http.Request, a access.Actio
 		return
 	}
 	web.Redirect(w, r, "/faelle/"+r.PathValue("id")+anchor, flash)
+}
+
+func (h *HTTP) caseAdmission(w http.ResponseWriter, r *http.Request) {
+	h.caseAction(w, r, access.Update, "#aufnahme", "casework.admission.saved", func(actor access.Actor, f url.Values) (string, error) {
+		_, err := h.S.UpdateAdmission(r.Context(), actor, r.PathValue("id"), AdmissionInput{AccessRoute: f.Get("access_route"),
+			Admission: f["admission_criteria_met"], AdmissionNote: f.Get("admission_note"), Urgency: f.Get("urgency"),
+			LocationID: f.Get("location_id"), Members: f["member_client_ids"], Version: web.Version(r)}, "")
+		return "", err
+	})
 }
 
 func (h *HTTP) caseMove(w http.ResponseWriter, r *http.Request) {
@@ -367,6 +393,16 @@ func (h *HTTP) referralCreate(w http.ResponseWriter, r *http.Request) {
 			return "", nil
 		}
 		return absURL(r, "/partner/"+ref.PartnerLink), nil
+	})
+}
+
+// referralAnswer records an answer the partner gave by telephone or letter (the form offers
+// valid answers only; anything else gets the error page with its message).
+func (h *HTTP) referralAnswer(w http.ResponseWriter, r *http.Request) {
+	h.postAction(w, r, KindCase, access.Update, "casework.referral_answer.recorded", func(actor access.Actor) (string, error) {
+		caseID, err := h.S.RecordAnswer(r.Context(), actor, r.PathValue("id"), AnswerInput{Status: r.PostForm.Get("answer_status"),
+			Note: r.PostForm.Get("answer_note")}, "")
+		return "/faelle/" + caseID + "#vermittlungen", err
 	})
 }
 

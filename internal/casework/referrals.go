@@ -474,3 +474,34 @@ func finishReferral(ctx context.Context, tx *db.Tx, r *Referral) error {
 	}
 	return endLinks(ctx, tx, r)
 }
+
+// RecordAnswer records, on the sender's side, a partner's answer that came by telephone, letter
+// or e-mail; the referral's partner links end with it.
+func (s *Service) RecordAnswer(ctx context.Context, actor access.Actor, referralID string, in AnswerInput, purpose string) (string, error) {
+	if err := guard(actor, KindCase, access.Update, referralID, 0); err != nil {
+		return "", err
+	}
+	var caseID string
+	err := s.DB.Write(ctx, func(tx *db.Tx) error {
+		rs, err := s.scanReferrals(ctx, tx, "r.tenant_id = $1 AND r.id = $2", actor.TenantID, referralID)
+		if err != nil {
+			return err
+		}
+		if len(rs) == 0 {
+			return errs.ErrNotFound
+		}
+		c, err := s.loadCase(ctx, tx, actor, access.Update, rs[0].CaseID, purpose)
+		if err != nil {
+			return err
+		}
+		caseID = c.ID
+		if err := in.Validate(); err != nil {
+			return err
+		}
+		if err := s.answer(ctx, tx, &rs[0], in); err != nil {
+			return err
+		}
+		return s.log(ctx, tx, actor, "referral.answer_recorded", "case", c.ID, map[string]string{"referral": referralID, "status": in.Status})
+	})
+	return caseID, err
+}

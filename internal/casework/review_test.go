@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -167,6 +168,33 @@ func TestReviewRules(t *testing.T) {
 		env.Clock.Set(time.Date(2026, 3, 1, 23, 30, 0, 0, time.UTC))
 		if _, err := s.AddContact(ctx, cm, c2.ID, casework.ContactInput{Date: "2026-03-02", DurationMinutes: 10, Mode: "phone"}, ""); err != nil {
 			t.Errorf("a contact of today (Berlin) after 23:00 UTC: %v", err)
+		}
+	})
+}
+
+// The sender records an answer that came by telephone; the partner link ends with it.
+func TestSenderRecordsAnAnswer(t *testing.T) {
+	eachEngine(t, func(t *testing.T, env *apptest.Env, fx *apptest.Fixtures) {
+		ctx := context.Background()
+		s := env.App.Cases
+		cm := fx.Users[access.CaseManager].Actor("alpha")
+		r := must[*casework.Referral](t)(s.AddReferral(ctx, cm, fx.CaseA1.ID, casework.ReferralInput{OrganisationID: fx.OrgA2.ID, ConsentID: fx.ConsentA1.ID, PartnerLink: true}, ""))
+		if _, err := s.RecordAnswer(ctx, cm, r.ID, casework.AnswerInput{Status: "maybe"}, ""); errs.As(err).Fields["status"].ID == "" {
+			t.Errorf("a bad answer: %v", err)
+		}
+		if _, err := s.RecordAnswer(ctx, fx.MemberA2.Actor("alpha"), r.ID, casework.AnswerInput{Status: "accepted"}, ""); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("the partner records on the sender's side: %v", err)
+		}
+		if id := must[string](t)(s.RecordAnswer(ctx, cm, r.ID, casework.AnswerInput{Status: "waiting", Note: "Telefonisch: Warteliste bis Mai"}, "")); id != fx.CaseA1.ID {
+			t.Errorf("case id %s", id)
+		}
+		if _, err := s.SharedByLink(ctx, r.PartnerLink); !errors.Is(err, casework.ErrLinkInvalid) {
+			t.Errorf("the link still opens after the recorded answer: %v", err)
+		}
+		c := env.Client()
+		c.Login(access.CaseManager)
+		if resp := c.PostForm("/vermittlungen/"+r.ID+"/antwort", url.Values{"answer_status": {"accepted"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("page: %d", resp.StatusCode)
 		}
 	})
 }

@@ -90,7 +90,7 @@ const (
 )
 
 // adminNav are the navigation entries that only some roles may see.
-var adminNav = []string{"Organisationen", "Standorte", "Stadtbezirke", "Benutzerkonten", "Protokoll", "Mandanten", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen"}
+var adminNav = []string{"Organisationen", "Standorte", "Stadtbezirke", "Benutzerkonten", "Aufnahmekriterien", "Protokoll", "Mandanten", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen"}
 
 // demoRoles are the demo accounts with the German role label and the navigation each must
 // see. Entries of adminNav that a role does not list must not be visible to it.
@@ -106,7 +106,7 @@ var demoRoles = []struct {
 	{"ag@solingen.example", "Gremienmitglied", []string{"Startseite", "Mein Konto"}},
 	{"einbuergerung@solingen.example", "Einbürgerungsbehörde", []string{"Startseite", "Mein Konto"}},
 	{dpoEmail, "Datenschutzbeauftragte:r", []string{"Startseite", "Protokoll", "Mein Konto"}},
-	{adminEmail, "Mandantenverwaltung", []string{"Startseite", "Organisationen", "Standorte", "Stadtbezirke", "Benutzerkonten", "Mein Konto"}},
+	{adminEmail, "Mandantenverwaltung", []string{"Startseite", "Organisationen", "Standorte", "Stadtbezirke", "Benutzerkonten", "Aufnahmekriterien", "Mein Konto"}},
 	{opsEmail, "Plattformverwaltung", []string{"Startseite", "Mandanten", "Mein Konto"}},
 }
 
