@@ -49,7 +49,13 @@ type options struct {
 	NamesClients int    // synthetic clients for the name search (0: skip it)
 	NamesQueries int    // name searches timed per engine
 	NamesLines   int    // lines piped through kim names match
-	Only         string // "names": run and write only the name section
+	Only         string // "names" or "casework": run and write only that section
+
+	CaseworkClients int           // synthetic clients for the case-management benchmark (0: skip it)
+	CaseworkTenants int           // … in this many tenants
+	CaseworkQueries int           // list and search calls timed per engine
+	CaseworkWriters []int         // concurrent AddContact writers, one round each
+	CaseworkWindow  time.Duration // duration of each round of writers
 
 	CPUProfile  string
 	ProfilePath string
@@ -91,7 +97,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.NamesClients, "names-clients", 1000000, "synthetic clients indexed for the name search benchmark (0 skips it)")
 	fs.IntVar(&o.NamesQueries, "names-queries", 3000, "name searches timed per engine")
 	fs.IntVar(&o.NamesLines, "names-lines", 200000, "lines piped through `kim names match`")
-	fs.StringVar(&o.Only, "only", "", "names: measure only name matching and search, and with -write replace only that section of the file")
+	fs.StringVar(&o.Only, "only", "", "names or casework: measure only that section, and with -write replace only that section of the file")
+	fs.IntVar(&o.CaseworkClients, "casework-clients", 1000000, "synthetic clients of the case-management benchmark (0 skips it)")
+	fs.IntVar(&o.CaseworkTenants, "casework-tenants", 50, "tenants of the case-management benchmark")
+	fs.IntVar(&o.CaseworkQueries, "casework-queries", 2000, "case lists and client searches timed per engine")
+	writers := fs.String("casework-writers", "1,4,16", "comma-separated numbers of concurrent AddContact writers")
+	fs.DurationVar(&o.CaseworkWindow, "casework-window", 10*time.Second, "duration of each round of AddContact writers")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "instead of the benchmark: run kim in-process on a seeded database, load "+
 		"-profile-path at the highest -c for -duration and write a CPU profile to this file")
 	fs.StringVar(&o.ProfilePath, "profile-path", "/start", "page to profile with -cpuprofile")
@@ -117,8 +128,18 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		}
 		o.Conc = append(o.Conc, n)
 	}
-	if o.Only != "" && o.Only != "names" {
-		return o, fmt.Errorf("-only %q: the only section that runs alone is names", o.Only)
+	if o.Only != "" && o.Only != "names" && o.Only != "casework" {
+		return o, fmt.Errorf("-only %q: the sections that run alone are names and casework", o.Only)
+	}
+	for _, s := range strings.Split(*writers, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return o, fmt.Errorf("-casework-writers: %q is not a positive number", s)
+		}
+		o.CaseworkWriters = append(o.CaseworkWriters, n)
+	}
+	if o.CaseworkClients < 0 || o.CaseworkTenants < 1 || o.CaseworkQueries < 1 || o.CaseworkWindow <= 0 {
+		return o, errors.New("-casework-clients must not be negative, -casework-tenants, -casework-queries and -casework-window must be positive")
 	}
 	if o.NamesClients < 0 || o.NamesQueries < 1 || o.NamesLines < 1 {
 		return o, errors.New("-names-clients must not be negative, -names-queries and -names-lines must be positive")
@@ -164,9 +185,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	var doc string
-	if o.Only == "names" {
+	switch o.Only {
+	case "names":
 		doc, err = b.runNamesOnly(ctx)
-	} else {
+	case "casework":
+		doc, err = b.runCaseworkOnly(ctx)
+	default:
 		var rep *report
 		if rep, err = b.run(ctx); err == nil {
 			doc = rep.markdown()
@@ -247,6 +271,11 @@ func (b *bench) run(ctx context.Context) (rep *report, err error) {
 	}
 	if rep.Names, err = b.namesBench(ctx); err != nil {
 		return nil, err
+	}
+	if b.opt.CaseworkClients > 0 {
+		if rep.Casework, err = b.caseworkBench(ctx); err != nil {
+			return nil, err
+		}
 	}
 	rep.LoadAfter = loadavg()
 	rep.Total = time.Since(started)

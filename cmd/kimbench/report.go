@@ -16,6 +16,7 @@ type report struct {
 	Hash                  hashResult
 	Engines               []engineResult
 	Names                 *namesResult
+	Casework              *caseworkResult
 }
 
 func fmtDur(d time.Duration) string {
@@ -130,6 +131,9 @@ func (r *report) markdown() string {
 	if r.Names != nil {
 		r.Names.summary(&b)
 	}
+	if r.Casework != nil {
+		r.Casework.summary(&b)
+	}
 	p("- **One argon2id hash** (%d MiB, %d passes, %d lanes) costs %s in-process (median of %d).\n\n",
 		r.Hash.Params.Memory/1024, r.Hash.Params.Time, r.Hash.Params.Threads, fmtDur(hashMed), len(r.Hash.Times))
 
@@ -156,10 +160,9 @@ func (r *report) markdown() string {
 	p("  and `VmRSS`/`VmHWM` from `/proc/<pid>/status` right then; %d times on a fresh empty database (migrations\n", r.Opt.Starts)
 	p("  included) and %d times on a copy of the seeded database; medians in the summary, every run in the table.\n", r.Opt.Starts)
 	p("- **Seeded database.** `kim seed demo` (the demo tenant *Stadt Solingen*, whose accounts are used below)\n")
-	p("  and `kim seed synthetic --tenants %d --clients %d --seed %d`. In this release the synthetic data are\n", r.Opt.Tenants, r.Opt.Clients, r.Opt.Seed)
-	p("  tenants with their districts, quarters, organisations, locations and staff (one case manager per 100\n")
-	p("  clients); client and case records join when case management exists, so the database is still small\n")
-	p("  and the figures do not yet show a state-wide installation with millions of records.\n")
+	p("  and `kim seed synthetic --tenants %d --clients %d --seed %d`: tenants with their districts, quarters,\n", r.Opt.Tenants, r.Opt.Clients, r.Opt.Seed)
+	p("  organisations, locations and staff, and their case management (clients with households and residence\n")
+	p("  statuses, cases over two years, contacts, consents, referrals; see *Case management* below).\n")
 	p("- **Load.** kim serves a copy of the seeded database with `--demo` (so the demo accounts log in without a\n")
 	p("  second factor). kimbench logs in through `POST /anmelden` and keeps the session cookie (`__Host-kim_session`\n")
 	p("  on loopback); a session stays alive because every request uses it (the server writes its last-seen time at\n")
@@ -186,6 +189,9 @@ func (r *report) markdown() string {
 	if r.Names != nil {
 		r.Names.section(&b, r.Opt)
 	}
+	if r.Casework != nil {
+		r.Casework.section(&b, r.Opt)
+	}
 
 	p("## Login cost in-process\n\n")
 	p("`auth.Hasher.Hash`, parameters %d MiB, %d passes, %d lanes (RFC 9106's second recommended option), %d runs:\n",
@@ -206,6 +212,9 @@ func (r *report) markdown() string {
 	p("go run ./cmd/kimbench -h                              # durations, concurrency, sizes, -keep for the server logs\n")
 	p("# only name matching and search (1,000,000 clients, a few minutes per engine); replaces just that section\n")
 	p("go run ./cmd/kimbench -only names -write docs/performance.md\n")
+	p("# only case management (1,000,000 clients in 50 tenants, seeding included: tens of minutes per engine); scale down\n")
+	p("# with -casework-clients 100000 -casework-tenants 10 for a quick run\n")
+	p("go run ./cmd/kimbench -only casework -write docs/performance.md\n")
 	p("# where does the time of a page go: kim in-process, CPU profile of -duration at the highest -c\n")
 	p("go run ./cmd/kimbench -cpuprofile start.pprof -profile-path /start -profile-user admin@solingen.example\n")
 	p("go tool pprof -top -cum start.pprof\n")

@@ -3,11 +3,15 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"kim/internal/accounts"
 	"kim/internal/directory"
 	"kim/internal/platform/access"
+	"kim/internal/platform/audit"
+	"kim/internal/platform/db"
 	"kim/internal/platform/errs"
+	"kim/internal/platform/ids"
 	"kim/internal/platform/web"
 )
 
@@ -106,8 +110,9 @@ func demoLogins() *accounts.Demo {
 	return d
 }
 
-// SeedDemo creates the demo tenant Solingen with its organisations, districts, locations and one
-// account per role. It is idempotent: what exists already is left alone.
+// SeedDemo creates the demo tenant Solingen with its organisations, districts, locations, one
+// account per role and the case management of about 420 fictitious clients (see
+// seed_casework.go). It is idempotent: what exists already is left alone.
 func (a *App) SeedDemo(ctx context.Context) error {
 	t, err := a.Dir.TenantBySlug(ctx, DemoTenant)
 	if errs.CodeOf(err) == errs.NotFound {
@@ -191,11 +196,65 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		}
 	}
 
-	for _, u := range demoUsers {
-		if _, _, err := a.Accounts.EnsureUser(ctx, t.ID, accounts.UserInput{Name: u.name, Email: u.email, Role: u.role,
-			OrganisationID: orgID[u.org], Language: "de"}, DemoPassword); err != nil {
-			return fmt.Errorf("demo user %s: %w", u.email, err)
-		}
+	if err := a.seedDemoUsers(ctx, t.ID, orgID); err != nil {
+		return err
+	}
+	if err := a.seedDemoCasework(ctx, t.ID); err != nil {
+		return fmt.Errorf("demo case management: %w", err)
 	}
 	return nil
+}
+
+// seedDemoUsers creates the demo accounts that are missing. The first goes through
+// accounts.Service.EnsureUser; the others get the same password hash (they share the published
+// demo password), inserted in one transaction with the same audit entries, because one argon2id
+// hash costs about 120 ms and ten of them were most of the time of a first start in demo mode.
+func (a *App) seedDemoUsers(ctx context.Context, tenantID string, orgID map[string]string) error {
+	var missing []demoUser
+	err := a.DB.Read(ctx, func(tx *db.Tx) error {
+		emails, err := demoColumn(ctx, tx, "SELECT email FROM users WHERE tenant_id = $1", tenantID)
+		for _, u := range demoUsers {
+			if !slices.Contains(emails, u.email) {
+				missing = append(missing, u)
+			}
+		}
+		return err
+	})
+	if err != nil || len(missing) == 0 {
+		return err
+	}
+	input := func(u demoUser) accounts.UserInput {
+		return accounts.UserInput{Name: u.name, Email: u.email, Role: u.role, OrganisationID: orgID[u.org], Language: "de"}
+	}
+	first, _, err := a.Accounts.EnsureUser(ctx, tenantID, input(missing[0]), DemoPassword)
+	if err != nil {
+		return fmt.Errorf("demo user %s: %w", missing[0].email, err)
+	}
+	return a.DB.Write(ctx, func(tx *db.Tx) error {
+		var hash string
+		if err := tx.QueryRowContext(ctx, "SELECT password_hash FROM users WHERE tenant_id = $1 AND id = $2", tenantID, first.ID).Scan(&hash); err != nil {
+			return err
+		}
+		sys := access.System(tenantID)
+		for _, u := range missing[1:] {
+			in := input(u)
+			if err := in.Validate(); err != nil {
+				return fmt.Errorf("demo user %s: %w", u.email, err)
+			}
+			if !access.Assignable(sys.Role, in.Role) || in.OrganisationID == "" {
+				return fmt.Errorf("demo user %s: role or organisation", u.email)
+			}
+			id := ids.New()
+			if _, err := tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, organisation_id, email, name, role, language, password_hash,
+				created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, 1) ON CONFLICT (tenant_id, email) DO NOTHING`,
+				tenantID, id, in.OrganisationID, in.Email, in.Name, string(in.Role), in.Language, hash, tx.Now); err != nil {
+				return fmt.Errorf("demo user %s: %w", u.email, err)
+			}
+			if err := a.Audit.Append(ctx, tx, audit.Entry{Actor: sys, Action: "user.create", ObjectType: "user", ObjectID: id,
+				Details: map[string]string{"role": string(in.Role), "organisation_id": in.OrganisationID}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -112,7 +112,7 @@ func (f *Fixtures) seedCasework(t testing.TB, a *app.App) {
 		c, err := a.Cases.CreateCase(ctx, actor, casework.CaseInput{ClientID: in.Client.ID, AccessRoute: "self"})
 		must(err)
 		k, err := a.Cases.CreateConsent(ctx, actor, in.Client.ID, casework.ConsentInput{Recipients: []casework.Recipient{{OrganisationID: recipient}},
-			Purpose: "Vermittlung in einen Sprachkurs mit Kinderbetreuung", Categories: []string{"master_data", "contact"}, Direction: "one_way",
+			Purpose: "Vermittlung in einen Sprachkurs mit Kinderbetreuung", Categories: []string{"master_data", "contact", "case_plan"}, Direction: "one_way",
 			GivenOn: "2026-01-05", ValidUntil: "2099-12-31"})
 		must(err)
 		r, err := a.Cases.AddReferral(ctx, actor, c.ID, casework.ReferralInput{OrganisationID: recipient, ConsentID: k.ID, Service: "Sprachkurs",

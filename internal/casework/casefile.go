@@ -74,7 +74,7 @@ func (s *Service) GetCaseFile(ctx context.Context, actor access.Actor, id, purpo
 		if f.Events, err = s.events(ctx, tx, c.TenantID, c.ID); err != nil {
 			return err
 		}
-		ks, err := consentsWhere(ctx, tx, "k.tenant_id = $1 AND k.client_id = $2 AND k.organisation_id = $3", c.TenantID, c.ClientID, c.OrganisationID)
+		ks, err := s.consentsWhere(ctx, tx, "k.tenant_id = $1 AND k.client_id = $2 AND k.organisation_id = $3", c.TenantID, c.ClientID, c.OrganisationID)
 		if err != nil {
 			return err
 		}

@@ -175,43 +175,49 @@ const consentCols = `k.id, k.tenant_id, k.organisation_id, k.client_id, COALESCE
 	CASE WHEN k.case_id IS NULL THEN 0 ELSE (SELECT count(*) FROM case_events e WHERE e.tenant_id = k.tenant_id AND e.case_id = k.case_id
 		AND e.to_status IN ('closed', 'declined', 'referred')) END`
 
-func scanConsent(row scanner) (*Consent, error) {
+// scanConsent reads a consent row; its purpose comes back sealed.
+func scanConsent(row scanner) (*Consent, []byte, error) {
 	k := &Consent{}
 	var cats, special string
 	var revoked sql.NullTime
 	var closed int
-	if err := row.Scan(&k.ID, &k.TenantID, &k.OrganisationID, &k.ClientID, &k.CaseID, &k.Purpose, &cats, &special, &k.Direction,
+	var purpose []byte
+	if err := row.Scan(&k.ID, &k.TenantID, &k.OrganisationID, &k.ClientID, &k.CaseID, &purpose, &cats, &special, &k.Direction,
 		&k.FormVersion, &k.Language, &k.Interpreter, &k.GivenOn, &k.ValidUntil, &k.UntilClosure, &revoked,
 		&k.RevocationChannel, &k.CreatedAt, &k.Version, &closed); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	k.Categories, k.Special, k.CaseClosed = split(cats, ","), split(special, ","), closed > 0
 	if revoked.Valid {
 		k.RevokedAt = &revoked.Time
 	}
-	return k, nil
+	return k, purpose, nil
 }
 
 // consentsWhere loads consents with their recipients.
-func consentsWhere(ctx context.Context, tx *db.Tx, where string, args ...any) ([]Consent, error) {
+func (s *Service) consentsWhere(ctx context.Context, tx *db.Tx, where string, args ...any) ([]Consent, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT "+consentCols+" FROM consents k WHERE "+where+" ORDER BY k.given_on DESC, k.id DESC", args...)
 	if err != nil {
 		return nil, err
 	}
 	var out []Consent
+	var sealed [][]byte
 	for rows.Next() {
-		k, err := scanConsent(rows)
+		k, purpose, err := scanConsent(rows)
 		if err != nil {
 			rows.Close()
 			return nil, err
 		}
-		out = append(out, *k)
+		out, sealed = append(out, *k), append(sealed, purpose)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for i := range out {
+		if out[i].Purpose, err = s.open(ctx, tx, out[i].TenantID, "consents", "purpose", out[i].ID, sealed[i]); err != nil {
+			return nil, err
+		}
 		if out[i].Recipients, err = recipients(ctx, tx, out[i].TenantID, out[i].ID); err != nil {
 			return nil, err
 		}
@@ -237,8 +243,8 @@ func recipients(ctx context.Context, tx *db.Tx, tenantID, consentID string) ([]R
 	return out, rows.Err()
 }
 
-func getConsent(ctx context.Context, tx *db.Tx, tenantID, id string) (*Consent, error) {
-	ks, err := consentsWhere(ctx, tx, "k.tenant_id = $1 AND k.id = $2", tenantID, id)
+func (s *Service) getConsent(ctx context.Context, tx *db.Tx, tenantID, id string) (*Consent, error) {
+	ks, err := s.consentsWhere(ctx, tx, "k.tenant_id = $1 AND k.id = $2", tenantID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +265,7 @@ func (s *Service) Consents(ctx context.Context, actor access.Actor, clientID str
 		if err != nil {
 			return err
 		}
-		if out, err = consentsWhere(ctx, tx, "k.tenant_id = $1 AND k.client_id = $2 AND k.organisation_id = $3", c.TenantID, c.ID, c.OrganisationID); err != nil {
+		if out, err = s.consentsWhere(ctx, tx, "k.tenant_id = $1 AND k.client_id = $2 AND k.organisation_id = $3", c.TenantID, c.ID, c.OrganisationID); err != nil {
 			return err
 		}
 		return s.log(ctx, tx, actor, "consent.list", "client", c.ID, nil)
@@ -274,7 +280,7 @@ func (s *Service) GetConsent(ctx context.Context, actor access.Actor, id string)
 	}
 	var k *Consent
 	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {
-		if k, err = getConsent(ctx, tx, actor.TenantID, id); err != nil {
+		if k, err = s.getConsent(ctx, tx, actor.TenantID, id); err != nil {
 			return err
 		}
 		if err := access.Can(actor, access.View, access.Resource{Kind: KindConsent, TenantID: k.TenantID, OrganisationID: k.OrganisationID}); err != nil {
@@ -327,10 +333,14 @@ func (s *Service) CreateConsent(ctx context.Context, actor access.Actor, clientI
 			return err
 		}
 		id := ids.New()
+		purpose, err := s.seal(ctx, tx, c.TenantID, "consents", "purpose", id, in.Purpose)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO consents (tenant_id, id, organisation_id, client_id, case_id, purpose, categories,
 			special, direction, form_version, language, interpreter, given_on, valid_until, until_closure, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-			c.TenantID, id, c.OrganisationID, c.ID, nullable(in.CaseID), in.Purpose, strings.Join(in.Categories, ","),
+			c.TenantID, id, c.OrganisationID, c.ID, nullable(in.CaseID), purpose, strings.Join(in.Categories, ","),
 			strings.Join(in.Special, ","), in.Direction, FormVersion, in.Language, in.Interpreter, in.GivenOn, in.ValidUntil,
 			in.UntilClosure, actor.UserID, now); err != nil {
 			return err
@@ -341,7 +351,7 @@ func (s *Service) CreateConsent(ctx context.Context, actor access.Actor, clientI
 				return err
 			}
 		}
-		if k, err = getConsent(ctx, tx, c.TenantID, id); err != nil {
+		if k, err = s.getConsent(ctx, tx, c.TenantID, id); err != nil {
 			return err
 		}
 		return s.log(ctx, tx, actor, "consent.create", "consent", id, map[string]string{"client": c.ID})
@@ -358,7 +368,7 @@ func (s *Service) RevokeConsent(ctx context.Context, actor access.Actor, id, cha
 	}
 	var k *Consent
 	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {
-		if k, err = getConsent(ctx, tx, actor.TenantID, id); err != nil {
+		if k, err = s.getConsent(ctx, tx, actor.TenantID, id); err != nil {
 			return err
 		}
 		if err := access.Can(actor, access.Update, access.Resource{Kind: KindConsent, TenantID: k.TenantID, OrganisationID: k.OrganisationID}); err != nil {
@@ -389,12 +399,12 @@ func (s *Service) RevokeConsent(ctx context.Context, actor access.Actor, id, cha
 // validConsent loads consent id and checks that it is one of the case organisation's for the
 // case's client (and, if it names a case, for this case), names recipient org and allows
 // sharing today. It answers a field error on field otherwise.
-func validConsent(ctx context.Context, tx *db.Tx, tenantID, id string, c *Case, recipient, field string) (*Consent, error) {
+func (s *Service) validConsent(ctx context.Context, tx *db.Tx, tenantID, id string, c *Case, recipient, field string) (*Consent, error) {
 	if !ids.Valid(id) {
 		return nil, fieldErr(field, "casework.consent.none")
 	}
 	owner, clientID := c.OrganisationID, c.ClientID
-	k, err := getConsent(ctx, tx, tenantID, id)
+	k, err := s.getConsent(ctx, tx, tenantID, id)
 	if errors.Is(err, errs.ErrNotFound) {
 		return nil, fieldErr(field, "casework.consent.none")
 	}

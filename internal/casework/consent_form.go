@@ -18,7 +18,7 @@ func (s *Service) ConsentPDF(ctx context.Context, actor access.Actor, id string)
 	}
 	var f consentform.Form
 	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		k, err := getConsent(ctx, tx, actor.TenantID, id)
+		k, err := s.getConsent(ctx, tx, actor.TenantID, id)
 		if err != nil {
 			return err
 		}

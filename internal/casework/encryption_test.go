@@ -20,6 +20,9 @@ func TestContactNotesAndDocumentsAreEncryptedAtRest(t *testing.T) {
 		content  = "Inhalt-9D2B: Attest über posttraumatische Belastungsstörung"
 		fileName = "Attest-Dateiname-51AF.txt"
 		control  = "Kontrollname-8E4F"
+		purpose  = "Zweck-6A1C: Abstimmung der Suchtberatung"
+		service  = "Angebot-2F9D: HIV-Beratung"
+		message  = "Nachricht-7B3E: Termin wegen Depression"
 	)
 	env := apptest.New(t, apptest.SQLite, apptest.Options{})
 	fx := env.Seed()
@@ -35,6 +38,14 @@ func TestContactNotesAndDocumentsAreEncryptedAtRest(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := s.AddContact(ctx, cm, c.ID, casework.ContactInput{Date: "2026-03-02", DurationMinutes: 60, Mode: "in_person", Note: note}, ""); err != nil {
+		t.Fatal(err)
+	}
+	k, err := s.CreateConsent(ctx, cm, in.Client.ID, casework.ConsentInput{Recipients: []casework.Recipient{{OrganisationID: fx.OrgA2.ID}},
+		Purpose: purpose, Categories: []string{"master_data", "case_plan"}, Special: []string{"health"}, Direction: "one_way", GivenOn: "2026-03-01", ValidUntil: "2026-12-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddReferral(ctx, cm, c.ID, casework.ReferralInput{OrganisationID: fx.OrgA2.ID, ConsentID: k.ID, Service: service, Message: message}, ""); err != nil {
 		t.Fatal(err)
 	}
 	d, err := s.AddDocument(ctx, cm, c.ID, casework.DocumentInput{Type: "other", Special: true, Name: fileName, Content: []byte(content)}, "")
@@ -57,7 +68,8 @@ func TestContactNotesAndDocumentsAreEncryptedAtRest(t *testing.T) {
 		if found := apptest.RawOccurrences(t, files, control); len(found) == 0 {
 			t.Fatalf("%s: the plain control value is not in %v: the search does not work", stage, files)
 		}
-		for _, secret := range []string{note, "Panikattacken", content, "posttraumatische", fileName, "Attest-Dateiname"} {
+		for _, secret := range []string{note, "Panikattacken", content, "posttraumatische", fileName, "Attest-Dateiname", purpose, "Suchtberatung",
+			service, "HIV-Beratung", message, "Depression"} {
 			if found := apptest.RawOccurrences(t, files, secret); len(found) > 0 {
 				t.Errorf("%s: %q found in the raw database files: %v", stage, secret, found)
 			}

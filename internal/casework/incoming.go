@@ -26,7 +26,7 @@ func (s *Service) Incoming(ctx context.Context, actor access.Actor) ([]Referral,
 		}
 		today := valid.Today(tx.Now)
 		for _, r := range rs {
-			k, err := getConsent(ctx, tx, r.TenantID, r.ConsentID)
+			k, err := s.getConsent(ctx, tx, r.TenantID, r.ConsentID)
 			if err != nil {
 				return err
 			}

@@ -104,12 +104,12 @@ func (s *Service) scanReferrals(ctx context.Context, tx *db.Tx, where string, ar
 	}
 	type row struct {
 		Referral
-		msg, note []byte
+		service, msg, note []byte
 	}
 	var raw []row
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.ID, &r.TenantID, &r.CaseID, &r.FromOrgID, &r.ToOrgID, &r.ToOrg, &r.OfferID, &r.Service, &r.ConsentID,
+		if err := rows.Scan(&r.ID, &r.TenantID, &r.CaseID, &r.FromOrgID, &r.ToOrgID, &r.ToOrg, &r.OfferID, &r.service, &r.ConsentID,
 			&r.msg, &r.Status, &r.SentOn, &r.AnswerDue, &r.AnsweredOn, &r.note, &r.DoneOn, &r.CreatedAt, &r.Version, &r.ClientID); err != nil {
 			rows.Close()
 			return nil, err
@@ -124,6 +124,9 @@ func (s *Service) scanReferrals(ctx context.Context, tx *db.Tx, where string, ar
 	out := make([]Referral, len(raw))
 	for i, r := range raw {
 		out[i] = r.Referral
+		if out[i].Service, err = s.open(ctx, tx, r.TenantID, "referrals", "service", r.ID, r.service); err != nil {
+			return nil, err
+		}
 		if out[i].Message, err = s.open(ctx, tx, r.TenantID, "referrals", "message", r.ID, r.msg); err != nil {
 			return nil, err
 		}
@@ -159,7 +162,7 @@ func (s *Service) AddReferral(ctx context.Context, actor access.Actor, caseID st
 		} else if !ok || in.OrganisationID == c.OrganisationID {
 			return fieldErr("organisation_id", "validation.not_found")
 		}
-		k, err := validConsent(ctx, tx, c.TenantID, in.ConsentID, c, in.OrganisationID, "consent_id")
+		k, err := s.validConsent(ctx, tx, c.TenantID, in.ConsentID, c, in.OrganisationID, "consent_id")
 		if err != nil {
 			return err
 		}
@@ -171,9 +174,13 @@ func (s *Service) AddReferral(ctx context.Context, actor access.Actor, caseID st
 		if err != nil {
 			return err
 		}
+		service, err := s.seal(ctx, tx, c.TenantID, "referrals", "service", id, in.Service)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO referrals (tenant_id, id, case_id, to_org_id, service, consent_id, message, status,
 			sent_on, answer_due, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'sent', $8, $9, $10, $11, $11)`,
-			c.TenantID, id, c.ID, in.OrganisationID, in.Service, in.ConsentID, msg, valid.Today(tx.Now), in.AnswerDue, actor.UserID, tx.Now); err != nil {
+			c.TenantID, id, c.ID, in.OrganisationID, service, in.ConsentID, msg, valid.Today(tx.Now), in.AnswerDue, actor.UserID, tx.Now); err != nil {
 			return err
 		}
 		link := ""
@@ -273,7 +280,7 @@ type Shared struct {
 // share builds the partner's view of a referral after checking its consent now. It writes
 // the crossing to the audit trail.
 func (s *Service) share(ctx context.Context, tx *db.Tx, actor access.Actor, r *Referral, action string) (*Shared, error) {
-	k, err := getConsent(ctx, tx, r.TenantID, r.ConsentID)
+	k, err := s.getConsent(ctx, tx, r.TenantID, r.ConsentID)
 	if err != nil {
 		return nil, err
 	}

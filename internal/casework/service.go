@@ -71,7 +71,8 @@ func init() {
 		{"cases", "admission_note"}, {"cases", "close_note"}, {"case_events", "note"},
 		{"assessments", "situation"}, {"assessments", "needs"}, {"assessments", "resources"}, {"assessments", "client_view"},
 		{"goals", "text"}, {"goals", "indicator"}, {"goals", "evaluation"}, {"tasks", "title"},
-		{"contacts", "note"}, {"referrals", "message"}, {"referrals", "answer_note"},
+		{"contacts", "note"}, {"referrals", "message"}, {"referrals", "answer_note"}, {"referrals", "service"},
+		{"consents", "purpose"},
 		{"documents", "name"}, {"documents", "content"},
 	} {
 		col := vault.Column{Table: c.table, IDColumn: "id", Column: c.column}
