@@ -42,6 +42,12 @@ func TestNoRecordCrossesOrganisationsWithoutConsent(t *testing.T) {
 			func(rec *record) string { return "/api/v1/cases/" + rec.kase },
 			func(rec *record) string { return "/faelle/neu?klient=" + rec.client },
 			func(rec *record) string { return "/klienten/" + rec.client + "/einwilligungen/neu" },
+			func(*record) string { return "/faelle/export.csv?status=all" },
+			func(*record) string { return "/fristen" },
+			func(rec *record) string { return "/faelle/" + rec.kase + "/dokumente" },
+			func(rec *record) string { return "/dokumente/" + rec.document },
+			func(rec *record) string { return "/faelle/" + rec.kase + "/plan" },
+			func(rec *record) string { return "/faelle/" + rec.kase + "/assessment" },
 		}
 		seen := map[string]int{} // allowed sightings: own organisation, across under consent
 		for i := 0; i < 400; i++ {
@@ -87,18 +93,18 @@ type user struct {
 }
 
 type record struct {
-	org, tenant                     string
-	client, kase, referral, manager string
-	name, phone, street, note       string
-	recipient                       string   // the organisation the referral goes to
-	categories                      []string // what its consent covers
-	revoked                         bool
+	org, tenant                               string
+	client, kase, referral, manager, document string
+	name, phone, street, note, file           string
+	recipient                                 string   // the organisation the referral goes to
+	categories                                []string // what its consent covers
+	revoked                                   bool
 }
 
 type secret struct{ kind, text string }
 
 func (r *record) secrets() []secret {
-	return []secret{{"name", r.name}, {"phone", r.phone}, {"address", r.street}, {"note", r.note}}
+	return []secret{{"name", r.name}, {"phone", r.phone}, {"address", r.street}, {"note", r.note}, {"note", r.file}}
 }
 
 type world struct {
@@ -115,7 +121,7 @@ func (w *world) allowed(u user, r *record, kind, path string) bool {
 	if u.tenant == r.tenant && u.org == r.org {
 		switch kind {
 		case "note":
-			return u.id == r.manager && strings.HasPrefix(path, "/faelle/"+r.kase)
+			return u.id == r.manager && (strings.HasPrefix(path, "/faelle/"+r.kase) || path == "/dokumente/"+r.document)
 		default:
 			return true
 		}
@@ -200,6 +206,12 @@ func newWorld(t *testing.T, env *apptest.Env, fx *apptest.Fixtures) *world {
 			if _, err := s.AddContact(ctx, actor, c.ID, casework.ContactInput{Date: "2026-03-01", DurationMinutes: 30, Mode: "phone", Note: r.note}, ""); err != nil {
 				t.Fatal(err)
 			}
+			r.file = fmt.Sprintf("Befund-%d-%d vertraulich", i, j)
+			d, err := s.AddDocument(ctx, actor, c.ID, casework.DocumentInput{Type: "other", Special: true, Name: "befund.txt", Content: []byte(r.file)}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.document = d.ID
 			// A referral to the next organisation of the tenant (tenant beta: to a partner).
 			r.recipient = orgs[(i+1)%3].org
 			if o.tenant == fx.TenantB.ID {
