@@ -111,28 +111,17 @@ func (f *CaseFile) timeline() {
 }
 
 func (s *Service) events(ctx context.Context, tx *db.Tx, tenantID, caseID string) ([]Event, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT e.id, e.at, COALESCE(u.name, e.actor_id), e.kind, e.from_status, e.to_status, e.detail, e.note
-		FROM case_events e LEFT JOIN users u ON u.tenant_id = e.tenant_id AND CAST(u.id AS TEXT) = e.actor_id
-		WHERE e.tenant_id = $1 AND e.case_id = $2 AND e.kind <> 'referral' ORDER BY e.at DESC, e.id DESC`, tenantID, caseID)
-	if err != nil {
-		return nil, err
-	}
 	type row struct {
 		Event
 		id   string
 		note []byte
 	}
-	var raw []row
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.id, &r.At, &r.Actor, &r.Kind, &r.From, &r.To, &r.Detail, &r.note); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		raw = append(raw, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	raw, err := queryAll(ctx, tx, func(sc scanner, r *row) error {
+		return sc.Scan(&r.id, &r.At, &r.Actor, &r.Kind, &r.From, &r.To, &r.Detail, &r.note)
+	}, `SELECT e.id, e.at, COALESCE(u.name, e.actor_id), e.kind, e.from_status, e.to_status, e.detail, e.note
+		FROM case_events e LEFT JOIN users u ON u.tenant_id = e.tenant_id AND CAST(u.id AS TEXT) = e.actor_id
+		WHERE e.tenant_id = $1 AND e.case_id = $2 AND e.kind <> 'referral' ORDER BY e.at DESC, e.id DESC`, tenantID, caseID)
+	if err != nil {
 		return nil, err
 	}
 	out := make([]Event, len(raw))

@@ -327,22 +327,10 @@ func (s *Service) caseDetails(ctx context.Context, tx *db.Tx, c *Case) (err erro
 }
 
 func participants(ctx context.Context, tx *db.Tx, tenantID, caseID string) ([]Participant, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT p.client_id, cl.family_name || CASE WHEN cl.given_names = '' THEN '' ELSE ', ' || cl.given_names END, p.role
+	return queryAll(ctx, tx, func(row scanner, p *Participant) error { return row.Scan(&p.ClientID, &p.Name, &p.Role) },
+		`SELECT p.client_id, cl.family_name || CASE WHEN cl.given_names = '' THEN '' ELSE ', ' || cl.given_names END, p.role
 		FROM case_participants p JOIN clients cl ON cl.tenant_id = p.tenant_id AND cl.id = p.client_id
 		WHERE p.tenant_id = $1 AND p.case_id = $2 ORDER BY p.role DESC, cl.family_name`, tenantID, caseID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Participant
-	for rows.Next() {
-		var p Participant
-		if err := rows.Scan(&p.ClientID, &p.Name, &p.Role); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
 // CaseFilter narrows a case list.

@@ -226,21 +226,9 @@ func (s *Service) consentsWhere(ctx context.Context, tx *db.Tx, where string, ar
 }
 
 func recipients(ctx context.Context, tx *db.Tx, tenantID, consentID string) ([]Recipient, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT COALESCE(CAST(organisation_id AS TEXT), ''), person FROM consent_recipients
+	return queryAll(ctx, tx, func(row scanner, r *Recipient) error { return row.Scan(&r.OrganisationID, &r.Person) },
+		`SELECT COALESCE(CAST(organisation_id AS TEXT), ''), person FROM consent_recipients
 		WHERE tenant_id = $1 AND consent_id = $2 ORDER BY position`, tenantID, consentID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Recipient
-	for rows.Next() {
-		var r Recipient
-		if err := rows.Scan(&r.OrganisationID, &r.Person); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 func (s *Service) getConsent(ctx context.Context, tx *db.Tx, tenantID, id string) (*Consent, error) {

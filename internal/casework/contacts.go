@@ -120,31 +120,21 @@ func (s *Service) AddContact(ctx context.Context, actor access.Actor, caseID str
 
 // contacts loads a case's contacts, newest first, with their notes decrypted.
 func (s *Service) contacts(ctx context.Context, tx *db.Tx, tenantID, caseID string) ([]Contact, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT k.id, k.contact_on, k.duration_minutes, k.mode, k.interpreter, k.interpreter_lang, k.domains,
-		k.note, k.follow_up_on, COALESCE(u.name, k.created_by), k.created_at
-		FROM contacts k LEFT JOIN users u ON u.tenant_id = k.tenant_id AND CAST(u.id AS TEXT) = k.created_by
-		WHERE k.tenant_id = $1 AND k.case_id = $2 ORDER BY k.contact_on DESC, k.created_at DESC`, tenantID, caseID)
-	if err != nil {
-		return nil, err
-	}
 	type row struct {
 		Contact
 		note []byte
 	}
-	var raw []row
-	for rows.Next() {
-		var r row
+	raw, err := queryAll(ctx, tx, func(sc scanner, r *row) error {
 		var domains string
-		if err := rows.Scan(&r.ID, &r.Date, &r.DurationMinutes, &r.Mode, &r.Interpreter, &r.InterpreterLang, &domains, &r.note,
-			&r.FollowUpOn, &r.CreatedBy, &r.CreatedAt); err != nil {
-			rows.Close()
-			return nil, err
-		}
+		err := sc.Scan(&r.ID, &r.Date, &r.DurationMinutes, &r.Mode, &r.Interpreter, &r.InterpreterLang, &domains, &r.note,
+			&r.FollowUpOn, &r.CreatedBy, &r.CreatedAt)
 		r.Domains, r.CaseID = split(domains, ","), caseID
-		raw = append(raw, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return err
+	}, `SELECT k.id, k.contact_on, k.duration_minutes, k.mode, k.interpreter, k.interpreter_lang, k.domains,
+		k.note, k.follow_up_on, COALESCE(u.name, k.created_by), k.created_at
+		FROM contacts k LEFT JOIN users u ON u.tenant_id = k.tenant_id AND CAST(u.id AS TEXT) = k.created_by
+		WHERE k.tenant_id = $1 AND k.case_id = $2 ORDER BY k.contact_on DESC, k.created_at DESC`, tenantID, caseID)
+	if err != nil {
 		return nil, err
 	}
 	out := make([]Contact, len(raw))

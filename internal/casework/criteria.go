@@ -28,20 +28,9 @@ func (s *Service) criteria(ctx context.Context, tx *db.Tx, tenantID string, acti
 	if activeOnly {
 		q += " AND active"
 	}
-	rows, err := tx.QueryContext(ctx, q+" ORDER BY position, label, id", tenantID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Criterion
-	for rows.Next() {
-		var c Criterion
-		if err := rows.Scan(&c.ID, &c.Label, &c.Position, &c.Active, &c.Version); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, tx, func(row scanner, c *Criterion) error {
+		return row.Scan(&c.ID, &c.Label, &c.Position, &c.Active, &c.Version)
+	}, q+" ORDER BY position, label, id", tenantID)
 }
 
 // Criteria lists the tenant's admission criteria (active ones only unless all).

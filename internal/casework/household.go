@@ -13,41 +13,19 @@ import (
 )
 
 func household(ctx context.Context, tx *db.Tx, tenantID, clientID string) ([]HouseholdMember, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT h.id, COALESCE(CAST(h.member_id AS TEXT), ''), CASE WHEN c.id IS NULL THEN h.name
+	return queryAll(ctx, tx, func(row scanner, m *HouseholdMember) error {
+		return row.Scan(&m.ID, &m.MemberID, &m.Name, &m.Relationship, &m.BirthDate)
+	}, `SELECT h.id, COALESCE(CAST(h.member_id AS TEXT), ''), CASE WHEN c.id IS NULL THEN h.name
 		ELSE c.family_name || ', ' || c.given_names END, h.relationship, CASE WHEN c.id IS NULL THEN h.birth_date ELSE c.birth_date END
 		FROM household_members h LEFT JOIN clients c ON c.tenant_id = h.tenant_id AND c.id = h.member_id
 		WHERE h.tenant_id = $1 AND h.client_id = $2 ORDER BY h.created_at, h.id`, tenantID, clientID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []HouseholdMember
-	for rows.Next() {
-		var m HouseholdMember
-		if err := rows.Scan(&m.ID, &m.MemberID, &m.Name, &m.Relationship, &m.BirthDate); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
 }
 
 func residence(ctx context.Context, tx *db.Tx, tenantID, clientID string) ([]ResidenceStatus, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, type, legal_basis, issued_on, valid_until, document_expiry, source, recorded_at
+	return queryAll(ctx, tx, func(row scanner, r *ResidenceStatus) error {
+		return row.Scan(&r.ID, &r.Type, &r.LegalBasis, &r.IssuedOn, &r.ValidUntil, &r.DocumentExpiry, &r.Source, &r.RecordedAt)
+	}, `SELECT id, type, legal_basis, issued_on, valid_until, document_expiry, source, recorded_at
 		FROM residence_statuses WHERE tenant_id = $1 AND client_id = $2 ORDER BY recorded_at DESC, id DESC`, tenantID, clientID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []ResidenceStatus
-	for rows.Next() {
-		var r ResidenceStatus
-		if err := rows.Scan(&r.ID, &r.Type, &r.LegalBasis, &r.IssuedOn, &r.ValidUntil, &r.DocumentExpiry, &r.Source, &r.RecordedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // AddHouseholdMember adds a member to a client's household. A member who is a client must be

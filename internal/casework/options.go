@@ -20,20 +20,7 @@ type Options struct {
 }
 
 func optionRows(ctx context.Context, tx *db.Tx, q string, args ...any) ([]web.Option, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []web.Option
-	for rows.Next() {
-		var o web.Option
-		if err := rows.Scan(&o.Value, &o.Label); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, tx, func(row scanner, o *web.Option) error { return row.Scan(&o.Value, &o.Label) }, q, args...)
 }
 
 // FormOptions loads the options for the actor's forms.

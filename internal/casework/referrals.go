@@ -98,26 +98,15 @@ const referralFrom = ` FROM referrals r JOIN cases cs ON cs.tenant_id = r.tenant
 	JOIN organisations o ON o.tenant_id = r.tenant_id AND o.id = r.to_org_id`
 
 func (s *Service) scanReferrals(ctx context.Context, tx *db.Tx, where string, args ...any) ([]Referral, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT "+referralCols+referralFrom+" WHERE "+where+" ORDER BY r.sent_on DESC, r.id DESC", args...)
-	if err != nil {
-		return nil, err
-	}
 	type row struct {
 		Referral
 		service, msg, note []byte
 	}
-	var raw []row
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.ID, &r.TenantID, &r.CaseID, &r.FromOrgID, &r.ToOrgID, &r.ToOrg, &r.OfferID, &r.service, &r.ConsentID,
-			&r.msg, &r.Status, &r.SentOn, &r.AnswerDue, &r.AnsweredOn, &r.note, &r.DoneOn, &r.CreatedAt, &r.Version, &r.ClientID); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		raw = append(raw, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	raw, err := queryAll(ctx, tx, func(sc scanner, r *row) error {
+		return sc.Scan(&r.ID, &r.TenantID, &r.CaseID, &r.FromOrgID, &r.ToOrgID, &r.ToOrg, &r.OfferID, &r.service, &r.ConsentID,
+			&r.msg, &r.Status, &r.SentOn, &r.AnswerDue, &r.AnsweredOn, &r.note, &r.DoneOn, &r.CreatedAt, &r.Version, &r.ClientID)
+	}, "SELECT "+referralCols+referralFrom+" WHERE "+where+" ORDER BY r.sent_on DESC, r.id DESC", args...)
+	if err != nil {
 		return nil, err
 	}
 	today := valid.Today(tx.Now)
@@ -243,19 +232,12 @@ func (s *Service) CompleteReferral(ctx context.Context, actor access.Actor, refe
 	}
 	var caseID string
 	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		rs, err := s.scanReferrals(ctx, tx, "r.tenant_id = $1 AND r.id = $2", actor.TenantID, referralID)
-		if err != nil {
-			return err
-		}
-		if len(rs) == 0 {
-			return errs.ErrNotFound
-		}
-		c, err := s.loadCase(ctx, tx, actor, access.Update, rs[0].CaseID, purpose)
+		r, c, err := s.senderReferral(ctx, tx, actor, referralID, purpose)
 		if err != nil {
 			return err
 		}
 		caseID = c.ID
-		if err := finishReferral(ctx, tx, &rs[0]); err != nil {
+		if err := finishReferral(ctx, tx, r); err != nil {
 			return err
 		}
 		return s.log(ctx, tx, actor, "referral.done", "case", c.ID, map[string]string{"referral": referralID})
@@ -490,14 +472,7 @@ func (s *Service) RecordAnswer(ctx context.Context, actor access.Actor, referral
 	}
 	var caseID string
 	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		rs, err := s.scanReferrals(ctx, tx, "r.tenant_id = $1 AND r.id = $2", actor.TenantID, referralID)
-		if err != nil {
-			return err
-		}
-		if len(rs) == 0 {
-			return errs.ErrNotFound
-		}
-		c, err := s.loadCase(ctx, tx, actor, access.Update, rs[0].CaseID, purpose)
+		r, c, err := s.senderReferral(ctx, tx, actor, referralID, purpose)
 		if err != nil {
 			return err
 		}
@@ -505,10 +480,27 @@ func (s *Service) RecordAnswer(ctx context.Context, actor access.Actor, referral
 		if err := in.Validate(); err != nil {
 			return err
 		}
-		if err := s.answer(ctx, tx, &rs[0], in); err != nil {
+		if err := s.answer(ctx, tx, r, in); err != nil {
 			return err
 		}
 		return s.log(ctx, tx, actor, "referral.answer_recorded", "case", c.ID, map[string]string{"referral": referralID, "status": in.Status})
 	})
 	return caseID, err
+}
+
+// senderReferral loads a referral with its case for the sending side (the case's own access
+// rules apply).
+func (s *Service) senderReferral(ctx context.Context, tx *db.Tx, actor access.Actor, referralID, purpose string) (*Referral, *Case, error) {
+	rs, err := s.scanReferrals(ctx, tx, "r.tenant_id = $1 AND r.id = $2", actor.TenantID, referralID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(rs) == 0 {
+		return nil, nil, errs.ErrNotFound
+	}
+	c, err := s.loadCase(ctx, tx, actor, access.Update, rs[0].CaseID, purpose)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &rs[0], c, nil
 }
