@@ -15,8 +15,8 @@ import (
 	"kim/internal/platform/auth"
 )
 
-// Accounts of the demo tenant used for the load: the tenant administrator has the busiest start
-// page (its own organisation and locations plus five counts), a case manager the common one.
+// Accounts of the demo tenant used for the load: the tenant administrator's start page shows its own
+// organisation and locations plus five counts, a case manager's (the common one) its deadlines.
 const (
 	adminEmail = "admin@solingen.example"
 	cmEmail    = "cm.awo@solingen.example"

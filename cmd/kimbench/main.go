@@ -49,7 +49,7 @@ type options struct {
 	NamesClients int    // synthetic clients for the name search (0: skip it)
 	NamesQueries int    // name searches timed per engine
 	NamesLines   int    // lines piped through kim names match
-	Only         string // "names" or "casework": run and write only that section
+	Only         string // "names", "casework" or "platform": run and write only that part
 
 	CaseworkClients int           // synthetic clients for the case-management benchmark (0: skip it)
 	CaseworkTenants int           // … in this many tenants
@@ -97,7 +97,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.NamesClients, "names-clients", 1000000, "synthetic clients indexed for the name search benchmark (0 skips it)")
 	fs.IntVar(&o.NamesQueries, "names-queries", 3000, "name searches timed per engine")
 	fs.IntVar(&o.NamesLines, "names-lines", 200000, "lines piped through `kim names match`")
-	fs.StringVar(&o.Only, "only", "", "names or casework: measure only that section, and with -write replace only that section of the file")
+	fs.StringVar(&o.Only, "only", "", "names, casework or platform: measure only that part, and with -write replace only that part of the file "+
+		"(platform: everything but the names and casework sections)")
 	fs.IntVar(&o.CaseworkClients, "casework-clients", 1000000, "synthetic clients of the case-management benchmark (0 skips it)")
 	fs.IntVar(&o.CaseworkTenants, "casework-tenants", 50, "tenants of the case-management benchmark")
 	fs.IntVar(&o.CaseworkQueries, "casework-queries", 2000, "case lists and client searches timed per engine")
@@ -128,8 +129,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		}
 		o.Conc = append(o.Conc, n)
 	}
-	if o.Only != "" && o.Only != "names" && o.Only != "casework" {
-		return o, fmt.Errorf("-only %q: the sections that run alone are names and casework", o.Only)
+	if o.Only != "" && o.Only != "names" && o.Only != "casework" && o.Only != "platform" {
+		return o, fmt.Errorf("-only %q: the parts that run alone are names, casework and platform", o.Only)
 	}
 	for _, s := range strings.Split(*writers, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -190,6 +191,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		doc, err = b.runNamesOnly(ctx)
 	case "casework":
 		doc, err = b.runCaseworkOnly(ctx)
+	case "platform":
+		var rep *report
+		if rep, err = b.run(ctx); err == nil {
+			doc, err = b.keepSections(rep.markdown())
+		}
 	default:
 		var rep *report
 		if rep, err = b.run(ctx); err == nil {
@@ -269,12 +275,14 @@ func (b *bench) run(ctx context.Context) (rep *report, err error) {
 		}
 		rep.Engines = append(rep.Engines, e)
 	}
-	if rep.Names, err = b.namesBench(ctx); err != nil {
-		return nil, err
-	}
-	if b.opt.CaseworkClients > 0 {
-		if rep.Casework, err = b.caseworkBench(ctx); err != nil {
+	if b.opt.Only != "platform" { // -only platform keeps these sections of the file as they are
+		if rep.Names, err = b.namesBench(ctx); err != nil {
 			return nil, err
+		}
+		if b.opt.CaseworkClients > 0 {
+			if rep.Casework, err = b.caseworkBench(ctx); err != nil {
+				return nil, err
+			}
 		}
 	}
 	rep.LoadAfter = loadavg()
@@ -315,4 +323,50 @@ func (b *bench) runNamesOnly(ctx context.Context) (string, error) {
 		return "", err
 	}
 	return spliceSection(string(old), namesHeading, sec.String()), nil
+}
+
+// keepSections takes the names and casework sections, and their lines in the summary, from the
+// file of -write into doc, the document of a platform-only run (which measures neither).
+func (b *bench) keepSections(doc string) (string, error) {
+	if b.opt.Write == "" {
+		return doc, nil
+	}
+	old, err := os.ReadFile(b.opt.Write)
+	if os.IsNotExist(err) {
+		return doc, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	for _, h := range []string{namesHeading, caseworkHeading} {
+		if sec, ok := sectionOf(string(old), h); ok {
+			doc = spliceSection(doc, h, sec)
+		}
+	}
+	if lines := summaryLines(string(old)); lines != "" {
+		if i := strings.Index(doc, hashSummary); i >= 0 {
+			doc = doc[:i] + lines + doc[i:]
+		}
+	}
+	return doc, nil
+}
+
+// summaryLines returns the items of the summary in doc that the names and casework sections
+// write (namesResult.summary, caseworkResult.summary).
+func summaryLines(doc string) string {
+	sum, _ := sectionOf(doc, "## Summary\n")
+	var out strings.Builder
+	keep := false
+	for _, line := range strings.SplitAfter(sum, "\n") {
+		if strings.HasPrefix(line, "- ") {
+			keep = strings.HasPrefix(line, "- **Name matching**") || strings.Contains(line, " name search**") ||
+				strings.Contains(line, " case management**")
+		} else if !strings.HasPrefix(line, "  ") {
+			keep = false
+		}
+		if keep {
+			out.WriteString(line)
+		}
+	}
+	return out.String()
 }

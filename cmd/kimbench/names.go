@@ -555,6 +555,18 @@ func spliceSection(doc, heading, sec string) string {
 	return strings.TrimRight(doc, "\n") + "\n\n" + sec
 }
 
+// sectionOf returns the section of doc that starts with heading, up to the next "## " heading.
+func sectionOf(doc, heading string) (string, bool) {
+	i := strings.Index(doc, heading)
+	if i < 0 {
+		return "", false
+	}
+	if j := strings.Index(doc[i+len(heading):], "\n## "); j >= 0 {
+		return doc[i : i+len(heading)+j+1], true
+	}
+	return doc[i:], true
+}
+
 // gitDescribe names the code measured: the commit and whether the tree had changes.
 func (b *bench) gitDescribe(ctx context.Context) string {
 	out, err := b.command(ctx, nil, b.root, "git", "describe", "--always", "--dirty")

@@ -105,29 +105,33 @@ func (s *Service) Deadlines(ctx context.Context, actor access.Actor, f DeadlineF
 		}
 		pToday, pTask, pReview, pFollow, pResidence := arg(today), arg(ahead(TaskHorizon)), arg(ahead(ReviewHorizon)),
 			arg(ahead(FollowUpHorizon)), arg(ahead(ResidenceHorizon))
-		// Each branch joins its case, so that the scope limits every branch by its indexes.
+		// The actor's open cases first (a few dozen for a case manager), then each kind of
+		// deadline reached from them through the per-case indexes. CROSS JOIN keeps that order
+		// on SQLite, which has no statistics to find it; PostgreSQL plans it the same way.
+		mine := "WITH mine AS MATERIALIZED (SELECT cs.tenant_id, cs.id, cs.case_number, cs.client_id, cs.case_manager_id, cs.review_on FROM cases cs WHERE " +
+			where + ")\n"
 		branch := func(kind, date, detail, from, cond string) string {
 			return "SELECT '" + kind + "' AS kind, " + date + " AS due, " + detail + ` AS detail, cs.id AS case_id, cs.case_number AS case_number,
 				cl.family_name || CASE WHEN cl.given_names = '' THEN '' ELSE ', ' || cl.given_names END AS client_name, um.name AS manager
-				FROM ` + from + ` JOIN clients cl ON cl.tenant_id = cs.tenant_id AND cl.id = cs.client_id
-				JOIN users um ON um.tenant_id = cs.tenant_id AND um.id = cs.case_manager_id
-				WHERE ` + where + " AND " + cond
+				FROM mine cs ` + from + ` CROSS JOIN clients cl CROSS JOIN users um
+				WHERE cl.tenant_id = cs.tenant_id AND cl.id = cs.client_id AND um.tenant_id = cs.tenant_id AND um.id = cs.case_manager_id AND ` + cond
 		}
-		const latestResidence = `cases cs JOIN residence_statuses rs ON rs.tenant_id = cs.tenant_id AND rs.client_id = cs.client_id
+		const latestResidence = `CROSS JOIN residence_statuses rs`
+		const residenceCond = `rs.tenant_id = cs.tenant_id AND rs.client_id = cs.client_id
 			AND NOT EXISTS (SELECT 1 FROM residence_statuses r2 WHERE r2.tenant_id = rs.tenant_id AND r2.client_id = rs.client_id
-				AND (r2.recorded_at > rs.recorded_at OR (r2.recorded_at = rs.recorded_at AND r2.id > rs.id)))`
-		q := strings.Join([]string{
-			branch(DeadlineResidence, "rs.valid_until", "rs.type", latestResidence, "rs.valid_until <> '' AND rs.valid_until <= "+pResidence),
-			branch(DeadlineDocument, "rs.document_expiry", "rs.type", latestResidence, "rs.document_expiry <> '' AND rs.document_expiry <= "+pResidence),
-			branch(DeadlineTask, "t.due_on", "''", "tasks t JOIN cases cs ON cs.tenant_id = t.tenant_id AND cs.id = t.case_id",
-				"t.status = 'open' AND t.due_on <> '' AND t.due_on <= "+pTask),
-			branch(DeadlineReview, "cs.review_on", "''", "cases cs", "cs.review_on <> '' AND cs.review_on <= "+pReview),
-			branch(DeadlineReferral, "r.answer_due", "o.name", `referrals r JOIN cases cs ON cs.tenant_id = r.tenant_id AND cs.id = r.case_id
-				JOIN organisations o ON o.tenant_id = r.tenant_id AND o.id = r.to_org_id`, "r.status = 'sent' AND r.answer_due < "+pToday),
-			branch(DeadlineFollowUp, "k.follow_up_on", "''", "contacts k JOIN cases cs ON cs.tenant_id = k.tenant_id AND cs.id = k.case_id",
-				"k.follow_up_on <> '' AND k.follow_up_on <= "+pFollow+` AND NOT EXISTS (SELECT 1 FROM contacts k2 WHERE k2.tenant_id = k.tenant_id
-					AND k2.case_id = k.case_id AND (k2.contact_on > k.contact_on OR (k2.contact_on = k.contact_on AND (k2.created_at > k.created_at
-					OR (k2.created_at = k.created_at AND k2.id > k.id)))))`),
+				AND r2.recorded_at >= rs.recorded_at AND (r2.recorded_at > rs.recorded_at OR r2.id > rs.id)) AND `
+		q := mine + strings.Join([]string{
+			branch(DeadlineResidence, "rs.valid_until", "rs.type", latestResidence, residenceCond+"rs.valid_until <> '' AND rs.valid_until <= "+pResidence),
+			branch(DeadlineDocument, "rs.document_expiry", "rs.type", latestResidence, residenceCond+"rs.document_expiry <> '' AND rs.document_expiry <= "+pResidence),
+			branch(DeadlineTask, "t.due_on", "''", "CROSS JOIN tasks t",
+				"t.tenant_id = cs.tenant_id AND t.case_id = cs.id AND t.status = 'open' AND t.due_on <> '' AND t.due_on <= "+pTask),
+			branch(DeadlineReview, "cs.review_on", "''", "", "cs.review_on <> '' AND cs.review_on <= "+pReview),
+			branch(DeadlineReferral, "r.answer_due", "o.name", "CROSS JOIN referrals r CROSS JOIN organisations o",
+				"r.tenant_id = cs.tenant_id AND r.case_id = cs.id AND o.tenant_id = r.tenant_id AND o.id = r.to_org_id AND r.status = 'sent' AND r.answer_due < "+pToday),
+			branch(DeadlineFollowUp, "k.follow_up_on", "''", "CROSS JOIN contacts k",
+				"k.tenant_id = cs.tenant_id AND k.case_id = cs.id AND k.follow_up_on <> '' AND k.follow_up_on <= "+pFollow+` AND NOT EXISTS (SELECT 1 FROM contacts k2 WHERE k2.tenant_id = k.tenant_id
+					AND k2.case_id = k.case_id AND k2.contact_on >= k.contact_on AND (k2.contact_on > k.contact_on OR k2.created_at > k.created_at
+					OR (k2.created_at = k.created_at AND k2.id > k.id)))`),
 		}, "\nUNION ALL\n") + "\nORDER BY 2, 1, 5 LIMIT " + itoa(maxDeadlines)
 		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {

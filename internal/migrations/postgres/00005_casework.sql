@@ -261,7 +261,7 @@ CREATE TABLE tasks (
     FOREIGN KEY (tenant_id, goal_id) REFERENCES goals (tenant_id, id) ON DELETE SET NULL,
     FOREIGN KEY (tenant_id, partner_org_id) REFERENCES organisations (tenant_id, id)
 );
-CREATE INDEX tasks_case ON tasks (tenant_id, case_id);
+CREATE INDEX tasks_case ON tasks (tenant_id, case_id, status, due_on);
 CREATE INDEX tasks_due ON tasks (tenant_id, status, due_on);
 
 CREATE TABLE contacts (
