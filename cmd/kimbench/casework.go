@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -92,40 +91,6 @@ func (b *bench) caseworkBench(ctx context.Context) (*caseworkResult, error) {
 		r.Engines = append(r.Engines, e)
 	}
 	return r, nil
-}
-
-// runCaseworkOnly measures only case management and returns that section; with -write it returns
-// the whole file with the section replaced (or added).
-func (b *bench) runCaseworkOnly(ctx context.Context) (string, error) {
-	var err error
-	if b.tmp, err = os.MkdirTemp(b.opt.Dir, "kimbench-"); err != nil {
-		return "", err
-	}
-	defer func() {
-		b.sup.stopAll()
-		if b.opt.Keep {
-			b.logf("kept %s", b.tmp)
-		} else {
-			os.RemoveAll(b.tmp)
-		}
-	}()
-	if err := b.buildKim(ctx); err != nil {
-		return "", err
-	}
-	r, err := b.caseworkBench(ctx)
-	if err != nil {
-		return "", err
-	}
-	var sec strings.Builder
-	r.section(&sec, b.opt)
-	if b.opt.Write == "" {
-		return sec.String(), nil
-	}
-	old, err := os.ReadFile(b.opt.Write)
-	if err != nil && !os.IsNotExist(err) {
-		return "", err
-	}
-	return spliceSection(string(old), caseworkHeading, sec.String()), nil
 }
 
 // cmActor is a case manager of a seeded tenant.
@@ -601,27 +566,15 @@ func fmtMinutes(d time.Duration) string {
 }
 
 func caseworkFlags(o options) string {
-	var parts []string
-	for _, d := range o.DBs {
-		if d != "sqlite" || len(o.DBs) > 1 {
-			if d == "sqlite" {
-				parts = append(parts, "-db sqlite")
-			} else {
-				parts = append(parts, "-db '"+d+"'")
-			}
-		}
-	}
+	var extra []string
 	if o.CaseworkClients != 1000000 {
-		parts = append(parts, fmt.Sprintf("-casework-clients %d", o.CaseworkClients))
+		extra = append(extra, fmt.Sprintf("-casework-clients %d", o.CaseworkClients))
 	}
 	if o.CaseworkTenants != 50 {
-		parts = append(parts, fmt.Sprintf("-casework-tenants %d", o.CaseworkTenants))
+		extra = append(extra, fmt.Sprintf("-casework-tenants %d", o.CaseworkTenants))
 	}
 	if o.CaseworkQueries != 2000 {
-		parts = append(parts, fmt.Sprintf("-casework-queries %d", o.CaseworkQueries))
+		extra = append(extra, fmt.Sprintf("-casework-queries %d", o.CaseworkQueries))
 	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return " " + strings.Join(parts, " ")
+	return sectionFlags(o, extra)
 }

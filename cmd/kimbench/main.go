@@ -188,9 +188,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var doc string
 	switch o.Only {
 	case "names":
-		doc, err = b.runNamesOnly(ctx)
+		doc, err = runOnly(ctx, b, namesHeading, b.namesBench)
 	case "casework":
-		doc, err = b.runCaseworkOnly(ctx)
+		doc, err = runOnly(ctx, b, caseworkHeading, b.caseworkBench)
 	case "platform":
 		var rep *report
 		if rep, err = b.run(ctx); err == nil {
@@ -291,9 +291,14 @@ func (b *bench) run(ctx context.Context) (rep *report, err error) {
 	return rep, nil
 }
 
-// runNamesOnly measures only name matching and search and returns that section; with -write it
-// returns the whole file with the section replaced (or added).
-func (b *bench) runNamesOnly(ctx context.Context) (string, error) {
+// sectionWriter is a measured section of the document.
+type sectionWriter interface {
+	section(b *strings.Builder, o options)
+}
+
+// runOnly measures one section with measure and returns it; with -write it returns the whole
+// file with the section under heading replaced (or added).
+func runOnly[R sectionWriter](ctx context.Context, b *bench, heading string, measure func(context.Context) (R, error)) (string, error) {
 	var err error
 	if b.tmp, err = os.MkdirTemp(b.opt.Dir, "kimbench-"); err != nil {
 		return "", err
@@ -309,7 +314,7 @@ func (b *bench) runNamesOnly(ctx context.Context) (string, error) {
 	if err := b.buildKim(ctx); err != nil {
 		return "", err
 	}
-	r, err := b.namesBench(ctx)
+	r, err := measure(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -322,7 +327,7 @@ func (b *bench) runNamesOnly(ctx context.Context) (string, error) {
 	if err != nil && !os.IsNotExist(err) {
 		return "", err
 	}
-	return spliceSection(string(old), namesHeading, sec.String()), nil
+	return spliceSection(string(old), heading, sec.String()), nil
 }
 
 // keepSections takes the names and casework sections, and their lines in the summary, from the

@@ -495,6 +495,19 @@ func (r *namesResult) section(b *strings.Builder, o options) {
 }
 
 func namesFlags(o options) string {
+	var extra []string
+	if o.NamesClients != 1000000 {
+		extra = append(extra, fmt.Sprintf("-names-clients %d", o.NamesClients))
+	}
+	if o.NamesQueries != 3000 {
+		extra = append(extra, fmt.Sprintf("-names-queries %d", o.NamesQueries))
+	}
+	return sectionFlags(o, extra)
+}
+
+// sectionFlags writes the database flags of a run (none for SQLite alone) and a section's
+// flags that differ from their defaults, as they follow "kimbench -only …" in the document.
+func sectionFlags(o options, extra []string) string {
 	var parts []string
 	for _, d := range o.DBs {
 		if d != "sqlite" || len(o.DBs) > 1 {
@@ -505,12 +518,7 @@ func namesFlags(o options) string {
 			}
 		}
 	}
-	if o.NamesClients != 1000000 {
-		parts = append(parts, fmt.Sprintf("-names-clients %d", o.NamesClients))
-	}
-	if o.NamesQueries != 3000 {
-		parts = append(parts, fmt.Sprintf("-names-queries %d", o.NamesQueries))
-	}
+	parts = append(parts, extra...)
 	if len(parts) == 0 {
 		return ""
 	}
