@@ -74,6 +74,7 @@ func (s *suite) intakeJourney(t *testing.T) {
 	p.fill("#f-birth_date", "12.03.1987")
 	p.click(submitButton, 409)
 	p.expectText("#dup-title", "Mögliche Dubletten")
+	p.screenshot("intake-duplicates")
 	p.mustExist(".error-summary[role=alert]")
 	p.expectText("main section.warning li a", "Al-Hassan, Mohammed")
 	// It is the same person: continue with the existing client.
@@ -173,6 +174,7 @@ func (s *suite) intakeJourney(t *testing.T) {
 	p.expectText("#verlauf", "Unterlagen für das Jobcenter besprochen")
 	p.expectText("#verlauf", "Warteliste")
 	p.expectText("#verlauf", "Termin in drei Wochen möglich.")
+	p.screenshot("case")
 
 	// Closing: every goal is evaluated first.
 	p.open(casePage + "/plan")
