@@ -18,6 +18,7 @@ import (
 	"kim/internal/accounts"
 	"kim/internal/casework"
 	"kim/internal/directory"
+	"kim/internal/offers"
 	"kim/internal/platform/access"
 	"kim/internal/platform/audit"
 	"kim/internal/platform/auth"
@@ -28,6 +29,7 @@ import (
 	"kim/internal/platform/vault"
 	"kim/internal/platform/web"
 	"kim/internal/privacy"
+	"kim/internal/steering"
 )
 
 // App is a wired kim instance.
@@ -43,6 +45,8 @@ type App struct {
 	Privacy  *privacy.Service
 	Vault    *vault.Vault
 	Cases    *casework.Service
+	Offers   *offers.Service
+	Steering *steering.Service
 	Renderer *web.Renderer
 	Router   *web.Router
 	Registry *prometheus.Registry
@@ -159,6 +163,11 @@ func Wire(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Vault = vault.New(d, keys)
 	a.Vault.Audit = a.Audit
 	a.Cases = &casework.Service{DB: d, Audit: a.Audit, Vault: a.Vault}
+	a.Offers = &offers.Service{DB: d, Audit: a.Audit}
+	a.Steering = &steering.Service{DB: d, Audit: a.Audit, CaseKey: keys.Derive("barrier-report-case-key")}
+	a.wireOffers()   // wire_offers.go
+	a.wireBarriers() // wire_barriers.go
+	a.wireThemes()   // wire_themes.go
 
 	cat, err := Catalogue()
 	if err != nil {
@@ -201,6 +210,8 @@ func Wire(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 
 	a.Router = web.NewRouter(acc.Guard)
 	a.routes(acc, dirHTTP, &casework.HTTP{S: a.Cases, R: a.Renderer})
+	(&offers.HTTP{S: a.Offers, R: a.Renderer}).Routes(a.Router)
+	(&steering.HTTP{S: a.Steering, R: a.Renderer}).Routes(a.Router)
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -349,7 +360,7 @@ func (a *App) logCheckpoints(ctx context.Context, every time.Duration) {
 
 // rooms lists the rooms with pages and messages.
 func rooms() []web.Assets {
-	return []web.Assets{directory.Assets(), accounts.Assets(), privacy.Assets(), casework.Assets(), Assets()}
+	return []web.Assets{directory.Assets(), accounts.Assets(), privacy.Assets(), casework.Assets(), offers.Assets(), steering.Assets(), Assets()}
 }
 
 // Catalogue loads the messages of the platform and of every room.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,15 +30,31 @@ var matrixCallers = []string{"anon", "pending", "case_manager", "team_lead", "co
 	"naturalisation_clerk", "data_protection_officer", "tenant_admin", "platform_admin"}
 
 type matrixRow struct {
+	file         string
 	line         int
 	method, path string
 	scope        string // "-", "own", "other-org", "other-tenant"
 	want         map[string]int
 }
 
+// readMatrix reads testdata/authz_matrix.tsv and the further parts testdata/authz_matrix_*.tsv
+// (one per room).
 func readMatrix(t *testing.T) []matrixRow {
 	t.Helper()
-	f, err := os.Open("testdata/authz_matrix.tsv")
+	files, err := filepath.Glob("testdata/authz_matrix*.tsv")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no authorisation matrix: %v", err)
+	}
+	var rows []matrixRow
+	for _, name := range files {
+		rows = append(rows, readMatrixFile(t, name)...)
+	}
+	return rows
+}
+
+func readMatrixFile(t *testing.T, name string) []matrixRow {
+	t.Helper()
+	f, err := os.Open(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,13 +70,13 @@ func readMatrix(t *testing.T) []matrixRow {
 		}
 		cols := strings.Fields(line)
 		if len(cols) != 3+len(matrixCallers) {
-			t.Fatalf("authz_matrix.tsv:%d: %d columns, want %d", n, len(cols), 3+len(matrixCallers))
+			t.Fatalf("%s:%d: %d columns, want %d", name, n, len(cols), 3+len(matrixCallers))
 		}
-		r := matrixRow{line: n, method: cols[0], path: cols[1], scope: cols[2], want: map[string]int{}}
+		r := matrixRow{file: filepath.Base(name), line: n, method: cols[0], path: cols[1], scope: cols[2], want: map[string]int{}}
 		for i, c := range matrixCallers {
 			s, err := strconv.Atoi(cols[3+i])
 			if err != nil {
-				t.Fatalf("authz_matrix.tsv:%d: bad status %q", n, cols[3+i])
+				t.Fatalf("%s:%d: bad status %q", name, n, cols[3+i])
 			}
 			r.want[c] = s
 		}
@@ -114,7 +131,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 					status := m.do(r, caller)
 					got[i] = strconv.Itoa(status)
 					if os.Getenv("KIM_MATRIX_DRAFT") == "" && status != r.want[caller] {
-						t.Errorf("authz_matrix.tsv:%d %s %s (%s) as %s: status %d, want %d", r.line, r.method, r.path, r.scope, caller, status, r.want[caller])
+						t.Errorf("%s:%d %s %s (%s) as %s: status %d, want %d", r.file, r.line, r.method, r.path, r.scope, caller, status, r.want[caller])
 					}
 				}
 				draft = append(draft, strings.Join(append([]string{r.method, r.path, r.scope}, got...), "\t"))
@@ -347,7 +364,7 @@ func (m *matrixRunner) target(r matrixRow, caller string) string {
 		m.must(err)
 		return toks[0].ID
 	}
-	m.t.Fatalf("authz_matrix.tsv:%d: no target for %s", r.line, p)
+	m.t.Fatalf("%s:%d: no target for %s", r.file, r.line, p)
 	return ""
 }
 
@@ -362,12 +379,12 @@ func (m *matrixRunner) checkLeaks(r matrixRow, caller string, resp *apptest.Resp
 	}
 	for _, c := range foreignCanaries {
 		if strings.Contains(string(resp.Body), c) {
-			m.t.Errorf("authz_matrix.tsv:%d %s %s as %s: the answer contains %q of another tenant", r.line, r.method, r.path, caller, c)
+			m.t.Errorf("%s:%d %s %s as %s: the answer contains %q of another tenant", r.file, r.line, r.method, r.path, caller, c)
 		}
 	}
 	// A team lead sees the accounts of the own organisation only.
 	if caller == "team_lead" && strings.Contains(string(resp.Body), m.fx.MemberA2.Email) {
-		m.t.Errorf("authz_matrix.tsv:%d %s %s as team_lead: the answer contains an account of another organisation", r.line, r.method, r.path)
+		m.t.Errorf("%s:%d %s %s as team_lead: the answer contains an account of another organisation", r.file, r.line, r.method, r.path)
 	}
 }
 
@@ -405,7 +422,7 @@ func (m *matrixRunner) do(r matrixRow, caller string) int {
 	case http.MethodDelete:
 		resp = c.SendJSON(http.MethodDelete, path, nil)
 	default:
-		m.t.Fatalf("authz_matrix.tsv:%d: method %s", r.line, r.method)
+		m.t.Fatalf("%s:%d: method %s", r.file, r.line, r.method)
 	}
 	m.checkLeaks(r, caller, resp)
 	return resp.StatusCode

@@ -198,10 +198,7 @@ func under(path, prefix string) bool {
 
 // staffCallers name the role that uses each area of the web interface ("any logged-in role"
 // areas are spread over several roles).
-var staffCallers = []struct {
-	prefix string
-	role   access.Role
-}{
+var staffCallers = []callerArea{
 	{"/verwaltung", access.TenantAdmin},
 	{"/protokoll", access.DataProtectionOfficer},
 	{"/plattform", access.PlatformAdmin},
@@ -220,10 +217,7 @@ var staffCallers = []struct {
 }
 
 // apiCallers name the role whose token uses each API area.
-var apiCallers = []struct {
-	prefix string
-	role   access.Role
-}{
+var apiCallers = []callerArea{
 	{"/api/v1/organisations", access.TenantAdmin},
 	{"/api/v1/locations", access.TenantAdmin},
 	{"/api/v1/districts", access.TenantAdmin},
@@ -236,6 +230,17 @@ var apiCallers = []struct {
 	{"/api/v1/consents", access.CaseManager},
 	{"/api/v1/cases", access.CaseManager},
 }
+
+// callerArea is an area of routes (a path prefix) and the role that uses it. The rooms' test
+// files add their areas to staffCallers and apiCallers in init functions.
+type callerArea struct {
+	prefix string
+	role   access.Role
+}
+
+// targetAreas are further areas with {id} routes (one per room file of tests): each returns
+// its path prefixes and their records.
+var targetAreas []func(p *prober) (prefixes []string, t target)
 
 // pendingStages name the login stage each half-finished-login route needs.
 var pendingStages = map[string]string{
@@ -319,6 +324,14 @@ type target struct {
 }
 
 func (p *prober) target(path string) (target, bool) {
+	for _, area := range targetAreas {
+		prefixes, t := area(p)
+		for _, pre := range prefixes {
+			if under(path, pre) {
+				return t, true
+			}
+		}
+	}
 	f := p.fx
 	for _, x := range []struct {
 		prefixes []string

@@ -12,10 +12,12 @@ import (
 	"kim/internal/accounts"
 	"kim/internal/casework"
 	"kim/internal/directory"
+	"kim/internal/offers"
 	"kim/internal/platform/access"
 	"kim/internal/platform/errs"
 	"kim/internal/platform/web"
 	"kim/internal/privacy"
+	"kim/internal/steering"
 )
 
 //go:embed templates/*.html locales/*.toml
@@ -34,6 +36,14 @@ var navigation = []web.NavEntry{
 	{Path: "/fristen", Label: "casework.nav_deadlines", Kind: casework.KindCase, Action: access.List},
 	{Path: "/klienten", Label: "casework.nav_clients", Kind: casework.KindClient, Action: access.List},
 	{Path: "/vermittlungen/eingang", Label: "casework.nav_incoming", Kind: casework.KindIncoming, Action: access.List},
+	{Path: "/problemanzeigen", Label: "steering.nav.reports", Kind: steering.KindBarrierReport, Action: access.List},
+	{Path: "/koordination/eingang", Label: "steering.nav.inbox", Kind: steering.KindBarrierReport, Action: access.Manage},
+	{Path: "/themen", Label: "steering.nav.themes", Kind: steering.KindTheme, Action: access.List},
+	{Path: "/gremien", Label: "steering.nav.bodies", Kind: steering.KindBody, Action: access.List},
+	{Path: "/empfehlungen", Label: "steering.nav.recommendations", Kind: steering.KindRecommendation, Action: access.List},
+	{Path: "/angebote", Label: "offers.nav.directory", Kind: offers.KindOffer, Action: access.List},
+	{Path: "/angebote/verwaltung", Label: "offers.nav.manage", Kind: offers.KindOffer, Action: access.Manage},
+	{Path: "/neuigkeiten", Label: "steering.nav.news", Kind: steering.KindBarrierReport, Action: access.List},
 	{Path: "/verwaltung/organisationen", Label: "nav.organisations", Kind: access.KindOrganisation, Action: access.Manage},
 	{Path: "/verwaltung/standorte", Label: "nav.locations", Kind: access.KindLocation, Action: access.Manage},
 	{Path: "/verwaltung/bezirke", Label: "nav.districts", Kind: access.KindDistrict, Action: access.Manage},

@@ -202,6 +202,19 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	if err := a.seedDemoCasework(ctx, t.ID); err != nil {
 		return fmt.Errorf("demo case management: %w", err)
 	}
+	for _, step := range []struct {
+		name string
+		fn   func(ctx context.Context, tenantID string) error
+	}{
+		{"offers", a.seedDemoOffers},            // seed_offers.go
+		{"barrier reports", a.seedDemoBarriers}, // seed_barriers.go
+		{"bodies", a.seedDemoBodies},            // seed_bodies.go
+		{"themes", a.seedDemoThemes},            // seed_themes.go
+	} {
+		if err := step.fn(ctx, t.ID); err != nil {
+			return fmt.Errorf("demo %s: %w", step.name, err)
+		}
+	}
 	return nil
 }
 

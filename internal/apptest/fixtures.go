@@ -35,6 +35,12 @@ type Fixtures struct {
 	CaseA1, CaseA2, CaseB1             *casework.Case
 	ConsentA1, ConsentA2, ConsentB1    *casework.Consent
 	ReferralA1, ReferralA2, ReferralB1 *casework.Referral
+	// The offer directory and the steering loop (fixtures_offers.go, fixtures_barriers.go,
+	// fixtures_bodies.go, fixtures_themes.go).
+	Offers   OfferFixtures
+	Barriers BarrierFixtures
+	Bodies   BodyFixtures
+	Themes   ThemeFixtures
 }
 
 // Email returns the fixture address of role.
@@ -93,6 +99,10 @@ func (e *Env) Seed() *Fixtures {
 	f.MemberA2 = user(f.TenantA, f.OrgA2, "traeger@alpha.example", "Beraterin Träger", access.CaseManager)
 	f.MemberB1 = user(f.TenantB, f.OrgB1, "beta@beta.example", "Berater Beta", access.CaseManager)
 	f.seedCasework(t, a)
+	f.seedOffers(t, a)
+	f.seedBarriers(t, a)
+	f.seedBodies(t, a)
+	f.seedThemes(t, a)
 	return f
 }
 

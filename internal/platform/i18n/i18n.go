@@ -36,7 +36,8 @@ type Catalogue struct {
 	messages map[string]map[string]bool // lang → ids
 }
 
-// New loads every <lang>.toml file found at the root of each source.
+// New loads every <lang>.toml and <lang>.<part>.toml file found at the root of each source (a
+// room may split its messages into parts; an id defined twice is an error).
 func New(sources ...fs.FS) (*Catalogue, error) {
 	b := goi18n.NewBundle(language.German)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
@@ -55,7 +56,7 @@ func New(sources ...fs.FS) (*Catalogue, error) {
 			if err := toml.Unmarshal(data, &tree); err != nil {
 				return nil, fmt.Errorf("i18n: %s: %w", f, err)
 			}
-			lang := strings.TrimSuffix(path.Base(f), ".toml")
+			lang, _, _ := strings.Cut(strings.TrimSuffix(path.Base(f), ".toml"), ".")
 			tag, err := language.Parse(lang)
 			if err != nil {
 				return nil, fmt.Errorf("i18n: %s: file name is not a language tag", f)

@@ -1,0 +1,5 @@
+package steering
+
+import "kim/internal/platform/web"
+
+func (h *HTTP) themeRoutes(rt *web.Router) {}
