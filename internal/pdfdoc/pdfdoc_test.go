@@ -1,0 +1,48 @@
+package pdfdoc
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func build(t *testing.T, lang string, rows int) []byte {
+	t.Helper()
+	d := New("Angebote in Solingen", lang, Options{Author: "Stadt Solingen", Footer: "Stadt Solingen · Angebote", Date: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)})
+	d.Heading("Sprache")
+	d.Paragraph("Integrationskurs mit Kinderbetreuung – Übungen für Äußerungen, Grüße und Maße.\nZweite Zeile.")
+	d.Facts([][2]string{{"Ort", "Düsseldorfer Straße 20"}, {"Leer", ""}, {"Sprachen", "Deutsch, Arabisch (العربية), Українська"}})
+	d.Bullets([]string{"Erster Punkt", strings.Repeat("langer Punkt ", 40)})
+	var body [][]string
+	for i := range rows {
+		body = append(body, []string{fmt.Sprintf("Angebot %d", i), strings.Repeat("Beschreibung ", i%7+1), "مرحبا بكم"})
+	}
+	d.Table([]string{"Titel", "Beschreibung", "Hinweis"}, body, []float64{2, 5, 2})
+	d.Small("Stand: 28.11.2026")
+	b, err := d.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestDocumentsAreValidPDFsInEveryDirection(t *testing.T) {
+	for _, lang := range []string{"de", "ar", "fa", "uk"} {
+		b := build(t, lang, 3)
+		if !bytes.HasPrefix(b, []byte("%PDF-")) || !bytes.Contains(b, []byte("%%EOF")) {
+			t.Errorf("%s: not a PDF", lang)
+		}
+	}
+}
+
+// A long table continues on further pages (each with its page number) instead of running off
+// the page.
+func TestLongTablesBreakAcrossPages(t *testing.T) {
+	short, long := build(t, "de", 3), build(t, "de", 300)
+	pages := func(b []byte) int { return bytes.Count(b, []byte("/Type /Page\n")) + bytes.Count(b, []byte("/Type /Page ")) }
+	if ps, pl := pages(short), pages(long); ps < 1 || pl <= ps+5 {
+		t.Errorf("pages: short %d, long %d", ps, pl)
+	}
+}
