@@ -41,7 +41,9 @@ func TestDocumentsAreValidPDFsInEveryDirection(t *testing.T) {
 // the page.
 func TestLongTablesBreakAcrossPages(t *testing.T) {
 	short, long := build(t, "de", 3), build(t, "de", 300)
-	pages := func(b []byte) int { return bytes.Count(b, []byte("/Type /Page\n")) + bytes.Count(b, []byte("/Type /Page ")) }
+	pages := func(b []byte) int {
+		return bytes.Count(b, []byte("/Type /Page\n")) + bytes.Count(b, []byte("/Type /Page "))
+	}
 	if ps, pl := pages(short), pages(long); ps < 1 || pl <= ps+5 {
 		t.Errorf("pages: short %d, long %d", ps, pl)
 	}
