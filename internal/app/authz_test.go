@@ -358,11 +358,18 @@ func (m *matrixRunner) target(r matrixRow, caller string) string {
 		default:
 			u, slug = fx.MemberA2, "alpha"
 		}
-		_, err := a.Accounts.TokenFor(ctx, u.TenantID, slug, u.Email, m.name("token"), 0)
+		// A fresh token, never the fixture token the API rows of the matrix use.
+		name := m.name("token")
+		_, err := a.Accounts.TokenFor(ctx, u.TenantID, slug, u.Email, name, 0)
 		m.must(err)
 		toks, err := a.Accounts.Tokens(ctx, u.Actor(slug))
 		m.must(err)
-		return toks[0].ID
+		for _, tk := range toks {
+			if tk.Name == name {
+				return tk.ID
+			}
+		}
+		m.t.Fatalf("token %s not found", name)
 	}
 	m.t.Fatalf("%s:%d: no target for %s", r.file, r.line, p)
 	return ""

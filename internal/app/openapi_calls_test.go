@@ -877,14 +877,56 @@ func oaCalls(t *testing.T, env *apptest.Env, f *apptest.Fixtures, maxBody int) [
 			body: map[string]any{"organisation_id": f.OrgA2.ID, "consent_id": f.ConsentA2.ID}, check: oaField("consent_id")},
 		oaCall{name: "send to the own organisation", role: cm, method: "POST", path: cas(f.CaseA1.ID) + "/referrals", want: 422,
 			body: map[string]any{"organisation_id": f.OrgA1.ID, "consent_id": f.ConsentA1.ID}, check: oaField("organisation_id")},
-		oaCall{name: "send by offer", role: cm, method: "POST", path: cas(f.CaseA1.ID) + "/referrals", want: 422,
+		oaCall{name: "send to an unknown offer", role: cm, method: "POST", path: cas(f.CaseA1.ID) + "/referrals", want: 422,
 			body: map[string]any{"offer_id": ids.New(), "consent_id": f.ConsentA1.ID}, check: oaField("offer_id")},
+		oaCall{name: "send to an offer", role: cm, method: "POST", path: cas(f.CaseA1.ID) + "/referrals", want: 201,
+			body: map[string]any{"offer_id": f.Offers.OfferA2.ID, "consent_id": f.ConsentA1.ID}, check: func(t *testing.T, b map[string]any) {
+				if b["offer_id"] != f.Offers.OfferA2.ID || b["offer_title"] != f.Offers.OfferA2.Title || b["organisation_id"] != f.OrgA2.ID {
+					t.Errorf("referral to an offer: %v", b)
+				}
+			}},
+		oaCall{name: "send to an offer naming another organisation", role: cm, method: "POST", path: cas(f.CaseA1.ID) + "/referrals", want: 422,
+			body: map[string]any{"offer_id": f.Offers.OfferA2.ID, "organisation_id": f.OrgA1.ID, "consent_id": f.ConsentA1.ID}, check: oaField("organisation_id")},
+		oaCall{name: "send to an unpublished offer", role: cm, method: "POST", path: cas(f.CaseA1.ID) + "/referrals", want: 422,
+			body: map[string]any{"offer_id": f.Offers.OfferHiddenA1.ID, "consent_id": f.ConsentA1.ID}, check: oaField("offer_id")},
+		oaCall{name: "send to another tenant's offer", role: cm, method: "POST", path: cas(f.CaseA1.ID) + "/referrals", want: 422,
+			body: map[string]any{"offer_id": f.Offers.OfferB1.ID, "consent_id": f.ConsentA1.ID}, check: oaField("offer_id")},
+		oaCall{name: "send without offer or organisation", role: cm, method: "POST", path: cas(f.CaseA1.ID) + "/referrals", want: 422,
+			body: map[string]any{"consent_id": f.ConsentA1.ID}, check: oaField("organisation_id")},
 		oaCall{name: "send from a declined case", role: cm, method: "POST", path: cas(caseDecline.ID) + "/referrals", want: 409,
 			body: map[string]any{"organisation_id": f.OrgA2.ID, "consent_id": f.ConsentA1.ID}},
 		oaCall{name: "send as team lead with purpose", role: lead, method: "POST", path: cas(caseColleague.ID) + "/referrals", want: 422,
 			body: map[string]any{"organisation_id": f.OrgA2.ID, "consent_id": f.ConsentA1.ID}, header: purpose, check: oaField("consent_id")},
 		oaCall{name: "send from other organisation's case", role: cm, method: "POST", path: cas(f.CaseA2.ID) + "/referrals", want: 404, body: referralBody},
 		oaCall{name: "send as coordinator", role: coord, method: "POST", path: cas(f.CaseA1.ID) + "/referrals", want: 403, body: referralBody},
+	)
+
+	// the public offer directory (no token)
+	offerTitle := func(want string) func(t *testing.T, b map[string]any) {
+		return func(t *testing.T, b map[string]any) {
+			if b["title"] != want {
+				t.Errorf("offer title %v, want %q", b["title"], want)
+			}
+		}
+	}
+	add(
+		oaCall{name: "public list", method: "GET", path: "/api/v1/offers?mandant=alpha", want: 200, check: oaTotal(2)},
+		oaCall{name: "public list filtered", method: "GET", want: 200, check: oaTotal(1),
+			path: "/api/v1/offers?mandant=alpha&domain=housing&language=tr&district=" + f.DistrictA.ID + "&target=families&q=wohnung&lang=uk&page=1&size=5"},
+		oaCall{name: "public list with a token", role: access.BodyMember, method: "GET", path: "/api/v1/offers", want: 200, check: oaTotal(2)},
+		oaCall{name: "public list of another municipality", method: "GET", path: "/api/v1/offers?mandant=beta", want: 200, check: oaTotal(1)},
+		oaCall{name: "public list without municipality", method: "GET", path: "/api/v1/offers", want: 422, check: oaField("mandant")},
+		oaCall{name: "public list of an unknown municipality", method: "GET", path: "/api/v1/offers?mandant=atlantis", want: 422, check: oaField("mandant")},
+		oaCall{name: "public list unknown domain", method: "GET", path: "/api/v1/offers?mandant=alpha&domain=astrologie", want: 422, check: oaField("domain")},
+		oaCall{name: "public list other tenant's district", method: "GET", path: "/api/v1/offers?mandant=alpha&district=" + f.DistrictB.ID, want: 422, check: oaField("district")},
+		oaCall{name: "public list unknown language", method: "GET", path: "/api/v1/offers?mandant=alpha&lang=xx", want: 422, check: oaField("lang")},
+		oaCall{name: "public offer", method: "GET", path: "/api/v1/offers/" + f.Offers.OfferA1.ID + "?mandant=alpha", want: 200, check: offerTitle(f.Offers.OfferA1.Title)},
+		oaCall{name: "public offer translated", method: "GET", path: "/api/v1/offers/" + f.Offers.OfferA1.ID + "?mandant=alpha&lang=en", want: 200,
+			check: offerTitle("Language café in the old town")},
+		oaCall{name: "public offer not published", method: "GET", path: "/api/v1/offers/" + f.Offers.OfferHiddenA1.ID + "?mandant=alpha", want: 404},
+		oaCall{name: "public offer of another municipality", method: "GET", path: "/api/v1/offers/" + f.Offers.OfferB1.ID + "?mandant=alpha", want: 404},
+		oaCall{name: "public offer malformed id", method: "GET", path: "/api/v1/offers/kein-angebot?mandant=alpha", want: 404},
+		oaCall{name: "public offer without municipality", method: "GET", path: "/api/v1/offers/" + f.Offers.OfferA1.ID, want: 422, check: oaField("mandant")},
 	)
 
 	// audit

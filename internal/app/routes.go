@@ -40,6 +40,7 @@ var navigation = []web.NavEntry{
 	{Path: "/koordination/eingang", Label: "steering.nav.inbox", Kind: steering.KindBarrierReport, Action: access.Manage},
 	{Path: "/themen", Label: "steering.nav.themes", Kind: steering.KindTheme, Action: access.List},
 	{Path: "/gremien", Label: "steering.nav.bodies", Kind: steering.KindBody, Action: access.List},
+	{Path: "/sitzungen", Label: "steering.nav.meetings", Kind: steering.KindMeeting, Action: access.List},
 	{Path: "/empfehlungen", Label: "steering.nav.recommendations", Kind: steering.KindRecommendation, Action: access.List},
 	{Path: "/angebote", Label: "offers.nav.directory", Kind: offers.KindOffer, Action: access.List},
 	{Path: "/angebote/verwaltung", Label: "offers.nav.manage", Kind: offers.KindOffer, Action: access.Manage},

@@ -22,14 +22,18 @@ func TestEveryRoleLogsInAndSeesItsNavigation(t *testing.T) {
 			env := apptest.New(t, e, apptest.Options{})
 			env.Seed()
 			want := map[access.Role][]string{
-				access.CaseManager:           {"/start", "/faelle", "/fristen", "/klienten", "/vermittlungen/eingang", "/konto"},
-				access.TeamLead:              {"/start", "/faelle", "/fristen", "/klienten", "/vermittlungen/eingang", "/konto"},
-				access.Coordinator:           {"/start", "/konto"},
-				access.BodyMember:            {"/start", "/konto"},
-				access.NaturalisationClerk:   {"/start", "/konto"},
-				access.DataProtectionOfficer: {"/start", "/protokoll", "/konto"},
-				access.TenantAdmin:           {"/start", "/verwaltung/organisationen", "/verwaltung/standorte", "/verwaltung/bezirke", "/verwaltung/benutzer", "/verwaltung/aufnahmekriterien", "/konto"},
-				access.PlatformAdmin:         {"/start", "/plattform/mandanten", "/konto"},
+				access.CaseManager: {"/start", "/faelle", "/fristen", "/klienten", "/vermittlungen/eingang", "/problemanzeigen", "/themen",
+					"/empfehlungen", "/angebote", "/neuigkeiten", "/konto"},
+				access.TeamLead: {"/start", "/faelle", "/fristen", "/klienten", "/vermittlungen/eingang", "/problemanzeigen", "/themen", "/gremien", "/sitzungen",
+					"/empfehlungen", "/angebote", "/angebote/verwaltung", "/neuigkeiten", "/konto"},
+				access.Coordinator: {"/start", "/problemanzeigen", "/koordination/eingang", "/themen", "/gremien", "/sitzungen", "/empfehlungen", "/angebote",
+					"/angebote/verwaltung", "/neuigkeiten", "/konto"},
+				access.BodyMember:            {"/start", "/themen", "/gremien", "/sitzungen", "/empfehlungen", "/angebote", "/konto"},
+				access.NaturalisationClerk:   {"/start", "/angebote", "/konto"},
+				access.DataProtectionOfficer: {"/start", "/angebote", "/protokoll", "/konto"},
+				access.TenantAdmin: {"/start", "/angebote", "/angebote/verwaltung", "/verwaltung/organisationen", "/verwaltung/standorte", "/verwaltung/bezirke",
+					"/verwaltung/benutzer", "/verwaltung/aufnahmekriterien", "/konto"},
+				access.PlatformAdmin: {"/start", "/plattform/mandanten", "/konto"},
 			}
 			for _, role := range access.Roles {
 				c := env.Client()

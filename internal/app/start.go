@@ -8,6 +8,7 @@ import (
 	"kim/internal/directory"
 	"kim/internal/platform/access"
 	"kim/internal/platform/web"
+	"kim/internal/steering"
 )
 
 // tile is a link on the start page with a short explanation.
@@ -26,7 +27,11 @@ type startData struct {
 	PreviousNote bool
 	// Deadlines counts the work list of case managers and team leads ("Meine Fristen").
 	Deadlines *casework.DeadlineSummary
+	// News counts the news of the last days about the actor's barrier reports.
+	News *newsCount
 }
+
+type newsCount struct{ Count int }
 
 type figure struct {
 	Label string
@@ -80,6 +85,14 @@ func (a *App) start(w http.ResponseWriter, r *http.Request) {
 		}
 		sum := casework.Summarize(items)
 		d.Deadlines = &sum
+	}
+	if access.Allowed(actor, steering.KindBarrierReport, access.List) {
+		n, err := a.Steering.CountNews(ctx, actor)
+		if err != nil {
+			a.Renderer.Fail(w, r, err)
+			return
+		}
+		d.News = &newsCount{n}
 	}
 	if access.Allowed(actor, access.KindOrganisation, access.Manage) {
 		c, err := a.Dir.Counts(ctx, actor)

@@ -158,6 +158,7 @@ type casePageData struct {
 	Organisations, Consents, Staff                    []web.Option
 	Routes, Urgencies, Criteria, Locations, Members   []web.Option
 	Answers                                           []web.Option
+	Offers                                            []OfferGroup // offers a referral can name
 	CanAssign                                         bool
 	Link                                              string
 	Open                                              bool
@@ -211,6 +212,10 @@ func (h *HTTP) casePage(w http.ResponseWriter, r *http.Request, status int, form
 		CanAssign: access.Allowed(actor, KindCase, access.Manage), Link: link, Open: IsOpen(cf.Case.Status),
 		Routes: codeOptions("casework.route.", AccessRoutes), Urgencies: codeOptions("casework.urgency.", Urgencies),
 		Criteria: opts.Criteria, Locations: opts.Locations, Answers: codeOptions("casework.referral_status.", ReferralAnswers)}
+	if data.Offers, err = h.S.ReferralOffers(r.Context(), actor); err != nil {
+		h.R.Fail(w, r, err)
+		return
+	}
 	for _, m := range cf.Client.Household {
 		if m.MemberID != "" {
 			data.Members = append(data.Members, web.Option{Value: m.MemberID, Label: m.Name})
@@ -384,7 +389,7 @@ func (h *HTTP) contactCreate(w http.ResponseWriter, r *http.Request) {
 func (h *HTTP) referralCreate(w http.ResponseWriter, r *http.Request) {
 	h.caseAction(w, r, access.Update, "#vermittlungen", "casework.referral.created", func(actor access.Actor, f url.Values) (string, error) {
 		ref, err := h.S.AddReferral(r.Context(), actor, r.PathValue("id"), ReferralInput{OrganisationID: f.Get("organisation_id"),
-			Service: f.Get("service"), ConsentID: f.Get("consent_id"), Message: f.Get("message"), AnswerDue: f.Get("answer_due"),
+			OfferID: f.Get("offer_id"), Service: f.Get("service"), ConsentID: f.Get("consent_id"), Message: f.Get("message"), AnswerDue: f.Get("answer_due"),
 			PartnerLink: checked(f, "partner_link")}, "")
 		if err != nil {
 			return "", err

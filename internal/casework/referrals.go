@@ -37,6 +37,7 @@ type Referral struct {
 	ToOrgID     string    `json:"organisation_id"`
 	ToOrg       string    `json:"organisation_name"`
 	OfferID     string    `json:"offer_id"`
+	OfferTitle  string    `json:"offer_title"` // the offer's title in the directory
 	Service     string    `json:"service"`
 	ConsentID   string    `json:"consent_id"`
 	Message     string    `json:"message"`
@@ -67,14 +68,14 @@ type ReferralInput struct {
 // Validate checks the input.
 func (in *ReferralInput) Validate(today time.Time) error {
 	var v errs.Validation
-	if in.OfferID != "" {
-		// The offer directory comes with the partner network; until then a referral names
-		// the organisation and, as text, the service.
+	// A referral names an offer of the directory (its organisation is then the recipient) or
+	// an organisation, with the service as text.
+	if in.OfferID != "" && !ids.Valid(in.OfferID) {
 		v.Add("offer_id", "validation.not_found")
 	}
-	if in.OrganisationID == "" {
-		v.Add("organisation_id", "validation.required")
-	} else if !ids.Valid(in.OrganisationID) {
+	if in.OrganisationID == "" && in.OfferID == "" {
+		v.Add("organisation_id", "casework.referral_offer.target_required")
+	} else if in.OrganisationID != "" && !ids.Valid(in.OrganisationID) {
 		v.Add("organisation_id", "validation.not_found")
 	}
 	in.Service, in.Message = valid.Clean(in.Service), valid.CleanText(in.Message)
@@ -124,11 +125,12 @@ func (s *Service) scanReferrals(ctx context.Context, tx *db.Tx, where string, ar
 		}
 		out[i].Overdue = r.Status == "sent" && r.AnswerDue < today
 	}
-	return out, nil
+	return out, s.offerTitles(ctx, tx, out)
 }
 
-// AddReferral sends a referral of a case to a partner organisation. It needs a consent of the
-// case's client that names the organisation and is valid now. With in.PartnerLink, the answer
+// AddReferral sends a referral of a case to a partner organisation, or to an offer of the
+// directory (whose organisation is then the recipient). It needs a consent of the case's
+// client that names the organisation and is valid now. With in.PartnerLink, the answer
 // carries a single-use link for a partner without an account.
 func (s *Service) AddReferral(ctx context.Context, actor access.Actor, caseID string, in ReferralInput, purpose string) (*Referral, error) {
 	if err := guard(actor, KindCase, access.Update, caseID, 0); err != nil {
@@ -145,6 +147,9 @@ func (s *Service) AddReferral(ctx context.Context, actor access.Actor, caseID st
 		}
 		if !IsOpen(c.Status) {
 			return errs.E(errs.Conflict, "casework.case.not_open")
+		}
+		if err := s.referralOffer(ctx, tx, c, &in); err != nil {
+			return err
 		}
 		if ok, err := exists(ctx, tx, "SELECT 1 FROM organisations WHERE tenant_id = $1 AND id = $2", c.TenantID, in.OrganisationID); err != nil {
 			return err
@@ -167,9 +172,13 @@ func (s *Service) AddReferral(ctx context.Context, actor access.Actor, caseID st
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO referrals (tenant_id, id, case_id, to_org_id, service, consent_id, message, status,
-			sent_on, answer_due, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'sent', $8, $9, $10, $11, $11)`,
-			c.TenantID, id, c.ID, in.OrganisationID, service, in.ConsentID, msg, valid.Today(tx.Now), in.AnswerDue, actor.UserID, tx.Now); err != nil {
+		var offer any // NULL without an offer
+		if in.OfferID != "" {
+			offer = in.OfferID
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO referrals (tenant_id, id, case_id, to_org_id, offer_id, service, consent_id, message, status,
+			sent_on, answer_due, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sent', $9, $10, $11, $12, $12)`,
+			c.TenantID, id, c.ID, in.OrganisationID, offer, service, in.ConsentID, msg, valid.Today(tx.Now), in.AnswerDue, actor.UserID, tx.Now); err != nil {
 			return err
 		}
 		link := ""
@@ -181,8 +190,11 @@ func (s *Service) AddReferral(ctx context.Context, actor access.Actor, caseID st
 		if err := s.event(ctx, tx, actor, c.ID, "referral", "", "", id, ""); err != nil {
 			return err
 		}
-		if err := s.log(ctx, tx, actor, "referral.create", "case", c.ID, map[string]string{"referral": id, "to": in.OrganisationID,
-			"consent": in.ConsentID, "link": boolText(in.PartnerLink)}); err != nil {
+		details := map[string]string{"referral": id, "to": in.OrganisationID, "consent": in.ConsentID, "link": boolText(in.PartnerLink)}
+		if in.OfferID != "" {
+			details["offer"] = in.OfferID
+		}
+		if err := s.log(ctx, tx, actor, "referral.create", "case", c.ID, details); err != nil {
 			return err
 		}
 		rs, err := s.scanReferrals(ctx, tx, "r.tenant_id = $1 AND r.id = $2", c.TenantID, id)

@@ -27,6 +27,8 @@ type Service struct {
 	Audit *audit.Chain
 	Vault Sealer
 	Names nameindex.Store
+	// Offers is the offer directory a referral can name (offers.go); nil: none can be named.
+	Offers OfferCatalogue
 }
 
 // writeRetry runs fn in a write transaction and runs it again (up to five times) when it lost

@@ -7,6 +7,7 @@ package pdfdoc
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -88,7 +89,12 @@ func New(title, lang string, opt Options) *Doc {
 		pdf.SetXY(marginL, bodyEnd+6)
 		pdf.CellFormat(pageW-marginL-marginR, 4, consentform.Visual(firstLine(d, opt.Footer), d.rtl), "", 0, d.align(), false, 0, "")
 		pdf.SetXY(marginL, bodyEnd+6)
-		pdf.CellFormat(pageW-marginL-marginR, 4, fmt.Sprintf("%s %d/{nb}", word, pdf.PageNo()), "", 0, d.otherAlign(), false, 0, "")
+		page := fmt.Sprintf("%s %d/{nb}", word, pdf.PageNo())
+		if d.rtl {
+			// Visual order: the number stands left of the (shaped) word.
+			page = fmt.Sprintf("%d/{nb} %s", pdf.PageNo(), consentform.Visual(firstLine(d, word), true))
+		}
+		pdf.CellFormat(pageW-marginL-marginR, 4, page, "", 0, d.otherAlign(), false, 0, "")
 	})
 	pdf.AddPage()
 	d.text(stTitle, title)
@@ -100,8 +106,21 @@ func firstLine(d *Doc, s string) string {
 	if s == "" {
 		return ""
 	}
-	lines := consentform.BreakLines(d.pdf, s, (pageW-marginL-marginR)*0.7)
+	lines := d.lines(s, (pageW-marginL-marginR)*0.7)
 	return lines[0]
+}
+
+// ltrRun is a run of left-to-right text (Latin or Cyrillic words, numbers, phone numbers,
+// addresses, e-mail addresses) inside right-to-left text.
+var ltrRun = regexp.MustCompile(`[\p{Latin}\p{Cyrillic}\p{Greek}0-9+][\p{Latin}\p{Cyrillic}\p{Greek}0-9 +\-./:@()_,–]*[\p{Latin}\p{Cyrillic}\p{Greek}0-9)]|[\p{Latin}\p{Cyrillic}\p{Greek}0-9]`)
+
+// lines breaks s into lines of width w in logical order. In a right-to-left document every
+// left-to-right run is isolated first, so that "0212 700-2355" keeps its order inside Arabic.
+func (d *Doc) lines(s string, w float64) []string {
+	if d.rtl {
+		s = ltrRun.ReplaceAllStringFunc(s, func(m string) string { return "\u2068" + m + "\u2069" })
+	}
+	return consentform.BreakLines(d.pdf, s, w)
 }
 
 func (d *Doc) align() string {
@@ -149,7 +168,7 @@ func (d *Doc) text(st style, s string) {
 
 func (d *Doc) textAt(st style, s string, x, w float64) {
 	d.setStyle(st)
-	for _, line := range consentform.BreakLines(d.pdf, s, w) {
+	for _, line := range d.lines(s, w) {
 		d.ensure(st.lineH)
 		y := d.pdf.GetY()
 		d.pdf.SetXY(x, y)
@@ -203,7 +222,7 @@ func (d *Doc) Bullets(items []string) {
 	w := pageW - marginL - marginR
 	for _, it := range items {
 		d.setStyle(stBody)
-		lines := consentform.BreakLines(d.pdf, it, w-5)
+		lines := d.lines(it, w-5)
 		for i, line := range lines {
 			d.ensure(stBody.lineH)
 			y := d.pdf.GetY()
@@ -319,7 +338,7 @@ func (d *Doc) wrap(cols [][2]float64, cells []string, first, rest style) ([][]st
 			text = cells[idx]
 		}
 		d.setStyle(st)
-		wrapped[i] = consentform.BreakLines(d.pdf, text, cols[i][1]-2*cellPad)
+		wrapped[i] = d.lines(text, cols[i][1]-2*cellPad)
 		height = max(height, float64(len(wrapped[i]))*st.lineH+2*cellPad)
 	}
 	return wrapped, height

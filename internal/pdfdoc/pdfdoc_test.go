@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"kim/internal/consentform"
 )
 
 func build(t *testing.T, lang string, rows int) []byte {
@@ -46,5 +48,23 @@ func TestLongTablesBreakAcrossPages(t *testing.T) {
 	}
 	if ps, pl := pages(short), pages(long); ps < 1 || pl <= ps+5 {
 		t.Errorf("pages: short %d, long %d", ps, pl)
+	}
+}
+
+// Inside Arabic text a phone number and a German name keep their left-to-right order.
+func TestLeftToRightRunsKeepTheirOrderInArabic(t *testing.T) {
+	d := New("قائمة", "ar", Options{})
+	for _, c := range []struct{ in, want string }{
+		{"هاتف 0212 700-2355", "0212 700-2355"},
+		{"العنوان Düsseldorfer Straße 20 هنا", "Düsseldorfer Straße 20"},
+	} {
+		lines := d.lines(c.in, 170)
+		if len(lines) != 1 {
+			t.Fatalf("%q: %d lines", c.in, len(lines))
+		}
+		got := consentform.Visual(lines[0], true)
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%q drawn as %q, want the run %q intact", c.in, got, c.want)
+		}
 	}
 }

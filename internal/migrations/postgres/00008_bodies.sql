@@ -31,6 +31,8 @@ CREATE TABLE body_members (
     deputy_user_id  UUID,
     feed_token_hash TEXT NOT NULL DEFAULT '',
     created_at      TIMESTAMPTZ NOT NULL,
+    -- A member who left the body keeps the attendance of past meetings.
+    removed_at      TIMESTAMPTZ,
     PRIMARY KEY (tenant_id, id),
     FOREIGN KEY (tenant_id, body_id) REFERENCES bodies (tenant_id, id) ON DELETE CASCADE,
     FOREIGN KEY (tenant_id, organisation_id) REFERENCES organisations (tenant_id, id)
@@ -95,7 +97,21 @@ CREATE TABLE meeting_decisions (
 );
 CREATE INDEX meeting_decisions_meeting ON meeting_decisions (tenant_id, meeting_id, position);
 
+-- The personal calendar feed of an account: the SHA-256 hash of the secret token in its
+-- address (the token itself is shown once and never stored). Renewing replaces the row, so
+-- the old address stops working.
+CREATE TABLE calendar_feeds (
+    tenant_id  UUID NOT NULL,
+    user_id    UUID NOT NULL,
+    token_hash TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (tenant_id, user_id),
+    FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX calendar_feeds_token ON calendar_feeds (token_hash);
+
 -- +goose Down
+DROP TABLE calendar_feeds;
 DROP TABLE meeting_decisions;
 DROP TABLE meeting_attendance;
 DROP TABLE meeting_agenda;

@@ -25,6 +25,9 @@ CREATE TABLE offers (
     valid_from       TEXT NOT NULL DEFAULT '',
     valid_to         TEXT NOT NULL DEFAULT '',
     published        BOOLEAN NOT NULL DEFAULT FALSE,
+    -- Title and description in every language, lower-cased by the application (Unicode case
+    -- folding, which SQLite's lower() lacks): what the free-text search looks in.
+    search_text      TEXT NOT NULL DEFAULT '',
     archived_at      TIMESTAMP,
     created_by       TEXT NOT NULL,
     created_at       TIMESTAMP NOT NULL,

@@ -177,12 +177,18 @@ func (rr *Renderer) Localizer(r *http.Request) *i18n.Localizer {
 // NavFor returns the navigation entries the actor may see.
 func (rr *Renderer) NavFor(actor access.Actor, current string) []NavItem {
 	var out []NavItem
+	best, bestLen := -1, 0 // the entry of the current page: the longest path that contains it
 	for _, e := range rr.nav {
 		if e.Kind != "" && !access.Allowed(actor, e.Kind, e.Action) {
 			continue
 		}
-		cur := current == e.Path || (e.Path != "/" && strings.HasPrefix(current, e.Path+"/"))
-		out = append(out, NavItem{Path: e.Path, Label: e.Label, Current: cur})
+		if (current == e.Path || (e.Path != "/" && strings.HasPrefix(current, e.Path+"/"))) && len(e.Path) > bestLen {
+			best, bestLen = len(out), len(e.Path)
+		}
+		out = append(out, NavItem{Path: e.Path, Label: e.Label})
+	}
+	if best >= 0 {
+		out[best].Current = true
 	}
 	return out
 }
