@@ -6,15 +6,18 @@ import (
 	"sync"
 
 	"kim/internal/platform/access"
+	"kim/internal/platform/db"
+	"kim/internal/steering"
 )
 
 // feedTokens holds, per prober, the calendar feed token of the body-member fixture account
-// (created once, so that the address stays valid through the battery).
-var feedTokens sync.Map
+// (created once, so that the address stays valid through the battery); betaDecisions a
+// decision of tenant beta's meeting.
+var feedTokens, betaDecisions sync.Map
 
 func init() {
 	staffCallers = append(staffCallers, callerArea{"/gremien", access.Coordinator}, callerArea{"/gremienmitglieder", access.Coordinator},
-		callerArea{"/sitzungen", access.Coordinator})
+		callerArea{"/sitzungen", access.Coordinator}, callerArea{"/beschluesse", access.Coordinator})
 	targetAreas = append(targetAreas, func(p *prober) ([]string, target) {
 		b := p.fx.Bodies
 		return []string{"/gremien"}, target{own: b.BodyA.ID, foreign: b.BodyB.ID}
@@ -24,6 +27,21 @@ func init() {
 	}, func(p *prober) ([]string, target) {
 		b := p.fx.Bodies
 		return []string{"/sitzungen"}, target{own: b.MeetingA.ID, foreign: b.MeetingB.ID}
+	}, func(p *prober) ([]string, target) {
+		b := p.fx.Bodies
+		id, ok := betaDecisions.Load(p)
+		if !ok {
+			var d string
+			err := p.env.DB().Write(context.Background(), func(tx *db.Tx) (err error) {
+				d, err = steering.RecordMeetingDecision(context.Background(), tx, p.fx.TenantB.ID, b.MeetingB.ID, "Beschluss der Stadt Beta", "", "")
+				return err
+			})
+			if err != nil {
+				p.t.Fatal(err)
+			}
+			id, _ = betaDecisions.LoadOrStore(p, d)
+		}
+		return []string{"/beschluesse"}, target{own: b.DecisionA.ID, foreign: id.(string)}
 	}, func(p *prober) ([]string, target) {
 		token, ok := feedTokens.Load(p)
 		if !ok {

@@ -919,6 +919,10 @@ func oaCalls(t *testing.T, env *apptest.Env, f *apptest.Fixtures, maxBody int) [
 		oaCall{name: "public list of an unknown municipality", method: "GET", path: "/api/v1/offers?mandant=atlantis", want: 422, check: oaField("mandant")},
 		oaCall{name: "public list unknown domain", method: "GET", path: "/api/v1/offers?mandant=alpha&domain=astrologie", want: 422, check: oaField("domain")},
 		oaCall{name: "public list other tenant's district", method: "GET", path: "/api/v1/offers?mandant=alpha&district=" + f.DistrictB.ID, want: 422, check: oaField("district")},
+		oaCall{name: "public list by district name", method: "GET", path: "/api/v1/offers?mandant=alpha&domain=housing&district=ALPHA-mitte", want: 200, check: oaTotal(1)},
+		// (the district calls above changed Alpha-Mitte's code to 01)
+		oaCall{name: "public list by district code", method: "GET", path: "/api/v1/offers?mandant=alpha&domain=housing&district=01", want: 200, check: oaTotal(1)},
+		oaCall{name: "public list other tenant's district name", method: "GET", path: "/api/v1/offers?mandant=alpha&district=Beta-Mitte", want: 422, check: oaField("district")},
 		oaCall{name: "public list unknown language", method: "GET", path: "/api/v1/offers?mandant=alpha&lang=xx", want: 422, check: oaField("lang")},
 		oaCall{name: "public offer", method: "GET", path: "/api/v1/offers/" + f.Offers.OfferA1.ID + "?mandant=alpha", want: 200, check: offerTitle(f.Offers.OfferA1.Title)},
 		oaCall{name: "public offer translated", method: "GET", path: "/api/v1/offers/" + f.Offers.OfferA1.ID + "?mandant=alpha&lang=en", want: 200,

@@ -226,7 +226,9 @@ func (a *App) seedDemoBody(ctx context.Context, sys access.Actor, d demoBody, or
 	}
 	var members []*steering.BodyMember
 	for _, m := range d.members {
-		in := steering.BodyMemberInput{PersonName: m.name, OrganisationID: orgs[m.org], Role: m.role, DeputyName: m.deputy, Email: m.email}
+		// The members belong to the body since well before its first meeting of the demo.
+		in := steering.BodyMemberInput{PersonName: m.name, OrganisationID: orgs[m.org], Role: m.role, DeputyName: m.deputy, Email: m.email,
+			Since: demoDay(now, -104, time.Monday)}
 		if m.account != "" {
 			in.UserID, in.Email = users[m.account], m.account
 		}

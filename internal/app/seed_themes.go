@@ -84,15 +84,12 @@ var demoThemes = []demoTheme{
 		description: "Zuständigkeiten für die Anerkennung sind unklar, Informationen gibt es nur auf Deutsch und verstreut."},
 }
 
-// seedDemoThemes creates the demo themes and recommendations (idempotent: a tenant with themes
-// keeps them).
+// seedDemoThemes creates the demo themes and recommendations. It is idempotent step by step: a
+// theme that exists (by title) is not merged again, nor are its status steps taken again; a
+// body already assigned is not assigned again; a recommendation that exists (by title) is not
+// drafted again; an offer already linked is not linked again. What is missing is made, and the
+// history of what was made is spread over the past.
 func (a *App) seedDemoThemes(ctx context.Context, tenantID string) error {
-	var n int
-	if err := a.DB.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, "SELECT count(*) FROM themes WHERE tenant_id = $1", tenantID).Scan(&n)
-	}); err != nil || n > 0 {
-		return err
-	}
 	d, err := a.demoLoopFacts(ctx, tenantID)
 	if err != nil {
 		return err
@@ -101,11 +98,24 @@ func (a *App) seedDemoThemes(ctx context.Context, tenantID string) error {
 	if !ok {
 		return errors.New("the demo coordinator is missing")
 	}
-	s := a.Steering
 	for _, th := range demoThemes {
-		reports := d.reports[th.domain]
+		if err := a.seedDemoTheme(ctx, d, coord, th); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seedDemoTheme makes what is missing of one demo theme.
+func (a *App) seedDemoTheme(ctx context.Context, d *demoLoop, coord access.Actor, th demoTheme) error {
+	s := a.Steering
+	id, made := d.themes[th.title], false
+	if id != "" && !steering.ThemeOpen(d.themeStatus[th.title]) {
+		return nil // closed since (in the running demo): nothing can be added
+	}
+	if id == "" {
 		var picked []string
-		for _, r := range reports {
+		for _, r := range d.reports[th.domain] {
 			for _, typ := range th.types {
 				if r.typ == typ {
 					picked = append(picked, r.id)
@@ -113,91 +123,110 @@ func (a *App) seedDemoThemes(ctx context.Context, tenantID string) error {
 			}
 		}
 		if len(picked) == 0 {
-			continue
+			return nil
 		}
-		id, err := s.Merge(ctx, coord, steering.MergeInput{ReportIDs: picked, Mode: "new",
-			New: steering.ThemeInput{Title: th.title, Description: th.description, LifeDomain: th.domain, Priority: th.priority}})
-		if err != nil {
+		var err error
+		if id, err = s.Merge(ctx, coord, steering.MergeInput{ReportIDs: picked, Mode: "new",
+			New: steering.ThemeInput{Title: th.title, Description: th.description, LifeDomain: th.domain, Priority: th.priority}}); err != nil {
 			return fmt.Errorf("theme %s: %w", th.title, err)
 		}
+		made = true
 		for _, st := range th.status {
 			if err := s.MoveTheme(ctx, coord, id, 0, st, ""); err != nil {
 				return fmt.Errorf("theme %s → %s: %w", th.title, st, err)
 			}
 		}
-		if body := d.bodies[th.body]; body != "" {
-			if err := s.AssignBody(ctx, coord, id, body); err != nil {
-				return fmt.Errorf("theme %s, body: %w", th.title, err)
-			}
-		}
-		if th.rec != nil {
-			if err := a.seedDemoRec(ctx, d, coord, id, th.rec); err != nil {
-				return fmt.Errorf("recommendation %s: %w", th.rec.title, err)
-			}
-		}
-		if err := a.demoBackdate(ctx, tenantID, id, d.oldest[th.domain]); err != nil {
-			return err
-		}
 	}
-	return nil
+	if body := d.bodies[th.body]; body != "" && !d.assigned[id+" "+body] {
+		if err := s.AssignBody(ctx, coord, id, body); err != nil {
+			return fmt.Errorf("theme %s, body: %w", th.title, err)
+		}
+		made = true
+	}
+	if th.rec != nil {
+		recMade, err := a.seedDemoRec(ctx, d, coord, id, th.rec)
+		if err != nil {
+			return fmt.Errorf("recommendation %s: %w", th.rec.title, err)
+		}
+		made = made || recMade
+	}
+	if !made {
+		return nil
+	}
+	return a.demoBackdate(ctx, coord.TenantID, id, d.oldest[th.domain])
 }
 
-// seedDemoRec drafts a recommendation and takes its steps; decisions fall in the steering
-// group's held meetings, the offer it created is linked.
-func (a *App) seedDemoRec(ctx context.Context, d *demoLoop, coord access.Actor, themeID string, r *demoRec) error {
+// seedDemoRec drafts a recommendation that is missing and takes its steps (decisions fall in
+// the steering group's held meetings), and links the offer it created when that is missing; it
+// reports whether it made anything.
+func (a *App) seedDemoRec(ctx context.Context, d *demoLoop, coord access.Actor, themeID string, r *demoRec) (bool, error) {
 	s := a.Steering
-	body, drafter := d.bodies[r.body], d.actors[r.drafter]
-	if body == "" || drafter.UserID == "" {
-		return nil // the bodies seed did not create the drafting body or its member
-	}
-	var orgs []string
-	for _, o := range r.orgs {
-		if id := d.orgs[o]; id != "" {
-			orgs = append(orgs, id)
+	id, made := d.recs[r.title], false
+	if id == "" {
+		body, drafter := d.bodies[r.body], d.actors[r.drafter]
+		if body == "" || drafter.UserID == "" {
+			return false, nil // the bodies seed did not create the drafting body or its member
 		}
-	}
-	due := a.DB.Clock.Now().AddDate(0, r.dueMonths, 0).Format("2006-01-02")
-	id, err := s.CreateRecommendation(ctx, drafter, themeID, steering.RecInput{Title: r.title, Text: r.text, BodyID: body,
-		OrganisationIDs: orgs, DueDate: due, Indicators: r.indicators})
-	if err != nil {
-		return err
-	}
-	for _, st := range r.steps {
-		actor, m := coord, steering.RecMove{To: st}
-		if st == steering.RecSubmitted {
-			actor = drafter
-		}
-		if st == steering.RecAdopted {
-			if r.meeting >= len(d.decisions) {
-				return nil // no held meeting of the steering group to decide in
+		var orgs []string
+		for _, o := range r.orgs {
+			if id := d.orgs[o]; id != "" {
+				orgs = append(orgs, id)
 			}
-			m.MeetingID, m.Feedback = d.decisions[r.meeting], r.feedback
 		}
-		if err := s.MoveRecommendation(ctx, actor, id, 0, m); err != nil {
-			return fmt.Errorf("step %s: %w", st, err)
+		due := a.DB.Clock.Now().AddDate(0, r.dueMonths, 0).Format("2006-01-02")
+		var err error
+		if id, err = s.CreateRecommendation(ctx, drafter, themeID, steering.RecInput{Title: r.title, Text: r.text, BodyID: body,
+			OrganisationIDs: orgs, DueDate: due, Indicators: r.indicators}); err != nil {
+			return false, err
+		}
+		made = true
+		for _, st := range r.steps {
+			actor, m := coord, steering.RecMove{To: st}
+			if st == steering.RecSubmitted {
+				actor = drafter
+			}
+			if st == steering.RecAdopted {
+				if r.meeting >= len(d.decisions) {
+					return made, nil // no held meeting of the steering group to decide in
+				}
+				m.MeetingID, m.Feedback = d.decisions[r.meeting], r.feedback
+			}
+			if err := s.MoveRecommendation(ctx, actor, id, 0, m); err != nil {
+				return made, fmt.Errorf("step %s: %w", st, err)
+			}
 		}
 	}
-	if offer := d.offers[r.offer]; offer != "" {
-		return a.DB.Write(ctx, func(tx *db.Tx) error { return s.LinkOffer(ctx, tx, coord, id, offer, "created") })
+	if offer := d.offers[r.offer]; offer != "" && !d.linked[id+" "+offer] {
+		err := a.DB.Write(ctx, func(tx *db.Tx) error { return s.LinkOffer(ctx, tx, coord, id, offer, "created") })
+		if err != nil {
+			return made, err
+		}
+		made = true
 	}
-	return nil
+	return made, nil
 }
 
 // demoLoop is what the demo's themes need of the other seeds.
 type demoLoop struct {
-	actors    map[string]access.Actor // by e-mail
-	bodies    map[string]string       // by name
-	orgs      map[string]string       // by name
-	offers    map[string]string       // by title
-	decisions []string                // held meetings of the steering group, latest first
-	reports   map[string][]demoReportRef
-	oldest    map[string]time.Time // the first report of a life domain
+	actors      map[string]access.Actor // by e-mail
+	bodies      map[string]string       // by name
+	orgs        map[string]string       // by name
+	offers      map[string]string       // by title
+	themes      map[string]string       // the existing ones, by title
+	themeStatus map[string]string       // their status, by title
+	recs        map[string]string       // the existing ones, by title
+	assigned    map[string]bool         // "theme body" of the existing assignments
+	linked      map[string]bool         // "recommendation offer" of the existing links
+	decisions   []string                // held meetings of the steering group, latest first
+	reports     map[string][]demoReportRef
+	oldest      map[string]time.Time // the first report of a life domain
 }
 
 type demoReportRef struct{ id, typ string }
 
 func (a *App) demoLoopFacts(ctx context.Context, tenantID string) (*demoLoop, error) {
 	d := &demoLoop{actors: map[string]access.Actor{}, bodies: map[string]string{}, orgs: map[string]string{}, offers: map[string]string{},
+		themes: map[string]string{}, themeStatus: map[string]string{}, recs: map[string]string{}, assigned: map[string]bool{}, linked: map[string]bool{},
 		reports: map[string][]demoReportRef{}, oldest: map[string]time.Time{}}
 	cutoff := a.DB.Clock.Now().AddDate(0, 0, -demoReportMinAge)
 	err := a.DB.Read(ctx, func(tx *db.Tx) error {
@@ -219,9 +248,24 @@ func (a *App) demoLoopFacts(ctx context.Context, tenantID string) (*demoLoop, er
 			"SELECT name, CAST(id AS TEXT) FROM bodies WHERE tenant_id = $1 AND active":   d.bodies,
 			"SELECT name, CAST(id AS TEXT) FROM organisations WHERE tenant_id = $1":       d.orgs,
 			"SELECT title, CAST(id AS TEXT) FROM offers WHERE tenant_id = $1 ORDER BY id": d.offers,
+			"SELECT title, CAST(id AS TEXT) FROM themes WHERE tenant_id = $1":             d.themes,
+			"SELECT title, status FROM themes WHERE tenant_id = $1":                       d.themeStatus,
+			"SELECT title, CAST(id AS TEXT) FROM recommendations WHERE tenant_id = $1":    d.recs,
 		} {
 			if err := demoPairs(ctx, tx, m, q, tenantID); err != nil {
 				return err
+			}
+		}
+		for q, m := range map[string]map[string]bool{
+			"SELECT CAST(theme_id AS TEXT) || ' ' || CAST(body_id AS TEXT) FROM theme_bodies WHERE tenant_id = $1":                    d.assigned,
+			"SELECT CAST(recommendation_id AS TEXT) || ' ' || CAST(offer_id AS TEXT) FROM recommendation_offers WHERE tenant_id = $1": d.linked,
+		} {
+			keys, err := demoColumn(ctx, tx, q, tenantID)
+			if err != nil {
+				return err
+			}
+			for _, k := range keys {
+				m[k] = true
 			}
 		}
 		var err error

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -117,13 +118,53 @@ func TestDemoThemes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, email := range []string{"koordination@solingen.example", "cm.awo@solingen.example"} {
+			// The coordination sees the meeting's agenda; a case manager (who may not see meetings)
+			// the decision only.
+			decision := "Handlungsempfehlung „Kinderbetreuung parallel zu Integrationskursen in Ohligs“ beschlossen"
+			for email, agenda := range map[string]bool{"koordination@solingen.example": true, "cm.awo@solingen.example": false} {
 				c := env.Client()
 				c.LoginAs(app.DemoTenant, email, app.DemoPassword)
 				r := c.Get("/themen/" + id + "/kreislauf")
-				if r.StatusCode != http.StatusOK || !strings.Contains(string(r.Body), "Beratung der Handlungsempfehlungen") {
-					t.Errorf("%s: loop view %d", email, r.StatusCode)
+				body := string(r.Body)
+				if r.StatusCode != http.StatusOK || strings.Contains(body, "Beratung der Handlungsempfehlungen") != agenda || !strings.Contains(body, decision) {
+					t.Errorf("%s: loop view %d, agenda shown %v", email, r.StatusCode, !agenda)
 				}
+			}
+
+			// Idempotent step by step: a theme that went missing (with its reports back in the
+			// inbox) is made again, nothing else changes.
+			counts := func() string {
+				var out []string
+				for _, q := range []string{"themes", "theme_events", "theme_bodies", "recommendations", "recommendation_events", "recommendation_offers", "meeting_decisions"} {
+					out = append(out, q+"="+strconv.Itoa(len(query("SELECT CAST(tenant_id AS TEXT), '', '' FROM "+q))))
+				}
+				return strings.Join(out, " ")
+			}
+			before := counts()
+			err = env.DB().Write(ctx, func(tx *db.Tx) error {
+				var theme string
+				if err := tx.QueryRowContext(ctx, "SELECT CAST(id AS TEXT) FROM themes WHERE title = $1", "Anerkennung ausländischer Berufsabschlüsse").Scan(&theme); err != nil {
+					return err
+				}
+				for _, q := range []string{"UPDATE barrier_reports SET status = 'screened' WHERE id IN (SELECT report_id FROM theme_reports WHERE theme_id = $1)",
+					"DELETE FROM theme_reports WHERE theme_id = $1", "DELETE FROM theme_events WHERE theme_id = $1", "DELETE FROM themes WHERE id = $1"} {
+					if _, err := tx.ExecContext(ctx, q, theme); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := env.App.SeedDemo(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if after := counts(); after != before {
+				t.Errorf("after seeding a missing theme again: %s, before %s", after, before)
+			}
+			if n := len(query("SELECT title, status, '' FROM themes WHERE title = 'Anerkennung ausländischer Berufsabschlüsse'")); n != 1 {
+				t.Errorf("the missing theme was made %d times", n)
 			}
 		})
 	}

@@ -14,7 +14,7 @@ import (
 
 	"kim/internal/app"
 	"kim/internal/apptest"
-		"kim/internal/platform/db"
+	"kim/internal/platform/db"
 )
 
 // The steering loop works without identified case data: the coordination and body members

@@ -3,6 +3,7 @@ package app_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,12 +21,18 @@ func TestThemePagesAreTranslated(t *testing.T) {
 	fx := env.Seed()
 	roots := catRoots(env.App.Renderer.Catalogue())
 	th := fx.Themes
-	pages := []string{"/themen", "/themen?status=all&priority=none&sort=priority&dir=desc", "/themen?q=zz",
-		"/themen/" + th.ThemeA.ID, "/themen/" + th.ThemeA.ID + "/kreislauf",
-		"/themen/" + th.ThemeA.ID + "/bericht-entfernen?bericht=" + fx.Barriers.ReportA1.ID,
-		"/themen/zusammenfuehren", "/themen/zusammenfuehren?bericht=" + fx.Barriers.ReportA2.ID + "&bericht=" + fx.Barriers.ReportA1.ID,
-		"/empfehlungen", "/empfehlungen?overdue=1&status=adopted", "/empfehlungen/neu", "/empfehlungen/neu?thema=" + th.ThemeA.ID,
-		"/empfehlungen/" + th.RecommendationA.ID}
+	// Each page with the roles that open it (the others get 403); every one must answer 200.
+	co, bm, cm, lead := access.Coordinator, access.BodyMember, access.CaseManager, access.TeamLead
+	network, drafters := []access.Role{co, bm, cm, lead}, []access.Role{co, bm}
+	pages := map[string][]access.Role{
+		"/themen": network, "/themen?status=all&priority=none&sort=priority&dir=desc": network, "/themen?q=zz": network,
+		"/themen?sort=reports&dir=asc": network,
+		"/themen/" + th.ThemeA.ID:      network, "/themen/" + th.ThemeA.ID + "/kreislauf": network,
+		"/themen/" + th.ThemeA.ID + "/bericht-entfernen?bericht=" + fx.Barriers.ReportA1.ID: {co},
+		"/themen/zusammenfuehren": {co}, "/themen/zusammenfuehren?bericht=" + fx.Barriers.ReportA2.ID + "&bericht=" + fx.Barriers.ReportA1.ID: {co},
+		"/empfehlungen": network, "/empfehlungen?overdue=1&status=adopted": network, "/empfehlungen/neu": drafters,
+		"/empfehlungen/neu?thema=" + th.ThemeA.ID: drafters, "/empfehlungen/" + th.RecommendationA.ID: network,
+	}
 	posts := map[string]url.Values{
 		"/themen/zusammenfuehren":                              {"bericht": {fx.Barriers.ReportA1.ID, fx.Barriers.ReportA2.ID}, "mode": {"new"}, "title": {""}},
 		"/themen/" + th.ThemeA.ID:                              {"title": {""}, "priority": {"x"}},
@@ -50,17 +57,25 @@ func TestThemePagesAreTranslated(t *testing.T) {
 			}
 		}
 	}
-	for _, role := range []access.Role{access.Coordinator, access.BodyMember, access.CaseManager, access.TeamLead} {
+	for _, role := range network {
 		c := env.Client()
 		c.Login(role)
 		for _, lang := range i18n.Staff {
-			for _, p := range pages {
+			for p, roles := range pages {
 				sep := "?"
 				if strings.Contains(p, "?") {
 					sep = "&"
 				}
 				r := c.Get(p + sep + "lang=" + lang)
-				if r.StatusCode == http.StatusOK {
+				want := http.StatusForbidden
+				if slices.Contains(roles, role) {
+					want = http.StatusOK
+				}
+				if r.StatusCode != want {
+					t.Errorf("%s %s GET %s: status %d, want %d", role, lang, p, r.StatusCode, want)
+					continue
+				}
+				if want == http.StatusOK {
 					check(string(role)+" "+lang+" GET "+p, r)
 				}
 			}

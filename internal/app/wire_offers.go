@@ -31,8 +31,8 @@ func offerRef(o offers.Summary) casework.OfferRef {
 	return casework.OfferRef{ID: o.ID, Title: o.Title, OrganisationID: o.OrganisationID, Organisation: o.Organisation, Active: o.Active}
 }
 
-func (c offerCatalogue) ActiveOffers(ctx context.Context, tx *db.Tx, tenantID string) ([]casework.OfferRef, error) {
-	list, err := c.s.ActiveSummaries(ctx, tx, tenantID)
+func (c offerCatalogue) ActiveOffers(ctx context.Context, tx *db.Tx, tenantID, exceptOrgID string, limit int) ([]casework.OfferRef, error) {
+	list, err := c.s.ActiveSummaries(ctx, tx, tenantID, exceptOrgID, limit)
 	out := make([]casework.OfferRef, len(list))
 	for i, o := range list {
 		out[i] = offerRef(o)

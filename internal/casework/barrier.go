@@ -2,6 +2,7 @@ package casework
 
 import (
 	"context"
+	"strings"
 
 	"kim/internal/platform/access"
 	"kim/internal/platform/db"
@@ -19,9 +20,11 @@ type BarrierCase struct {
 	// case number, so that two cases of one client differ.
 	Pseudonym      string
 	OrganisationID string
-	// Identity lists the participants' identifying values: names in every recorded spelling
-	// and script, birth dates (YYYY-MM-DD), phone numbers and messenger handles, e-mail
-	// addresses and street addresses, and the names and birth dates of their households.
+	// Identity lists the identifying values of the case and its participants: the case
+	// number and the client's pseudonym, names in every recorded spelling and script, birth
+	// dates (YYYY-MM-DD), phone numbers and messenger handles, e-mail addresses and street
+	// addresses with a house number (a street alone names no one), and the names and birth
+	// dates of their households.
 	Identity []string
 }
 
@@ -59,11 +62,17 @@ func (s *Service) BarrierFacts(ctx context.Context, actor access.Actor, caseID s
 				}
 			}
 		}
+		add(c.Number)
 		for _, cl := range clients {
 			if cl.ID == c.ClientID {
 				out.Pseudonym = cl.Pseudonym + "/" + c.Number
+				add(cl.Pseudonym)
 			}
-			add(cl.GivenNames, cl.FamilyName, cl.NameOriginal, cl.BirthDate, cl.Phone, cl.Messenger, cl.Email, cl.Street)
+			street := cl.Street
+			if !strings.ContainsAny(street, "0123456789") {
+				street = ""
+			}
+			add(cl.GivenNames, cl.FamilyName, cl.NameOriginal, cl.BirthDate, cl.Phone, cl.Messenger, cl.Email, street)
 			add(cl.OtherSpellings...)
 			members, err := household(ctx, tx, c.TenantID, cl.ID)
 			if err != nil {

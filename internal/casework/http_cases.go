@@ -159,6 +159,8 @@ type casePageData struct {
 	Routes, Urgencies, Criteria, Locations, Members   []web.Option
 	Answers                                           []web.Option
 	Offers                                            []OfferGroup // offers a referral can name
+	OffersMore                                        bool         // more than MaxReferralOffers
+	MaxOffers                                         int
 	CanAssign                                         bool
 	Link                                              string
 	Open                                              bool
@@ -212,9 +214,13 @@ func (h *HTTP) casePage(w http.ResponseWriter, r *http.Request, status int, form
 		CanAssign: access.Allowed(actor, KindCase, access.Manage), Link: link, Open: IsOpen(cf.Case.Status),
 		Routes: codeOptions("casework.route.", AccessRoutes), Urgencies: codeOptions("casework.urgency.", Urgencies),
 		Criteria: opts.Criteria, Locations: opts.Locations, Answers: codeOptions("casework.referral_status.", ReferralAnswers)}
-	if data.Offers, err = h.S.ReferralOffers(r.Context(), actor); err != nil {
-		h.R.Fail(w, r, err)
-		return
+	// The offers of the referral form, only when the form is shown and the actor may send.
+	if data.Open && len(cf.Consents) > 0 && access.Can(actor, access.Update, cf.Case.resource()) == nil {
+		if data.Offers, data.OffersMore, err = h.S.ReferralOffers(r.Context(), actor); err != nil {
+			h.R.Fail(w, r, err)
+			return
+		}
+		data.MaxOffers = MaxReferralOffers
 	}
 	for _, m := range cf.Client.Household {
 		if m.MemberID != "" {

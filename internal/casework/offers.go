@@ -11,9 +11,9 @@ import (
 // OfferCatalogue is what case management needs of the offer directory (the offers room,
 // wired in internal/app): the offers a referral can name.
 type OfferCatalogue interface {
-	// ActiveOffers lists the tenant's offers shown in the directory today, by organisation
-	// and title.
-	ActiveOffers(ctx context.Context, tx *db.Tx, tenantID string) ([]OfferRef, error)
+	// ActiveOffers lists the tenant's offers shown in the directory today, except those of
+	// organisation exceptOrgID, by organisation and title, at most limit of them.
+	ActiveOffers(ctx context.Context, tx *db.Tx, tenantID, exceptOrgID string, limit int) ([]OfferRef, error)
 	// Offers returns the given offers of the tenant, shown today or not; unknown ids are
 	// left out.
 	Offers(ctx context.Context, tx *db.Tx, tenantID string, ids []string) (map[string]OfferRef, error)
@@ -31,29 +31,35 @@ type OfferGroup struct {
 	Offers       []web.Option
 }
 
+// MaxReferralOffers is the most offers the referral form lists; beyond them the form names
+// the organisation instead.
+const MaxReferralOffers = 300
+
 // ReferralOffers returns the offers the actor's referrals can name, grouped by organisation:
 // the tenant's offers shown today, those of the actor's own organisation left out (a referral
-// goes to another organisation).
-func (s *Service) ReferralOffers(ctx context.Context, actor access.Actor) ([]OfferGroup, error) {
+// goes to another organisation), at most MaxReferralOffers; more reports further ones.
+func (s *Service) ReferralOffers(ctx context.Context, actor access.Actor) (groups []OfferGroup, more bool, err error) {
 	if s.Offers == nil || actor.Anonymous() {
-		return nil, nil
+		return nil, false, nil
 	}
-	var out []OfferGroup
-	err := s.DB.Read(ctx, func(tx *db.Tx) error {
-		list, err := s.Offers.ActiveOffers(ctx, tx, actor.TenantID)
+	err = s.DB.Read(ctx, func(tx *db.Tx) error {
+		list, err := s.Offers.ActiveOffers(ctx, tx, actor.TenantID, actor.OrganisationID, MaxReferralOffers+1)
+		if len(list) > MaxReferralOffers {
+			list, more = list[:MaxReferralOffers], true
+		}
 		for _, o := range list {
 			if o.OrganisationID == actor.OrganisationID {
 				continue
 			}
-			if len(out) == 0 || out[len(out)-1].Organisation != o.Organisation {
-				out = append(out, OfferGroup{Organisation: o.Organisation})
+			if len(groups) == 0 || groups[len(groups)-1].Organisation != o.Organisation {
+				groups = append(groups, OfferGroup{Organisation: o.Organisation})
 			}
-			g := &out[len(out)-1]
+			g := &groups[len(groups)-1]
 			g.Offers = append(g.Offers, web.Option{Value: o.ID, Label: o.Title})
 		}
 		return err
 	})
-	return out, err
+	return groups, more, err
 }
 
 // referralOffer checks the offer a referral names: an offer of the tenant shown today, of

@@ -2,6 +2,7 @@ package casework_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,7 +15,9 @@ import (
 	"kim/internal/directory"
 	"kim/internal/offers"
 	"kim/internal/platform/access"
+	"kim/internal/platform/db"
 	"kim/internal/platform/errs"
+	"kim/internal/platform/ids"
 )
 
 // A referral can name an offer of the directory: an offer shown today, of another
@@ -109,6 +112,58 @@ func TestReferralFormOffersTheDirectory(t *testing.T) {
 			"consent_id": {fx.ConsentA1.ID}})
 		if r.StatusCode != http.StatusUnprocessableEntity || r.Doc(t).Find("#f-organisation_id-error").Length() != 1 {
 			t.Errorf("conflicting organisation: %d", r.StatusCode)
+		}
+	})
+}
+
+// countingCatalogue counts how often the referral form's offers are loaded and adds made-up
+// offers to the real ones.
+type countingCatalogue struct {
+	casework.OfferCatalogue
+	loads int
+	extra []casework.OfferRef
+}
+
+func (c *countingCatalogue) ActiveOffers(ctx context.Context, tx *db.Tx, tenantID, exceptOrgID string, limit int) ([]casework.OfferRef, error) {
+	c.loads++
+	list, err := c.OfferCatalogue.ActiveOffers(ctx, tx, tenantID, exceptOrgID, limit)
+	list = append(list, c.extra...)
+	return list[:min(len(list), limit)], err
+}
+
+// The case page loads the offers only when it shows the referral form, and lists at most
+// MaxReferralOffers of them, saying when there are more.
+func TestReferralFormLoadsOffersOnlyWhenShown(t *testing.T) {
+	eachEngine(t, func(t *testing.T, env *apptest.Env, fx *apptest.Fixtures) {
+		ctx := context.Background()
+		s := env.App.Cases
+		saved := s.Offers
+		t.Cleanup(func() { s.Offers = saved })
+		cat := &countingCatalogue{OfferCatalogue: saved}
+		s.Offers = cat
+		c := env.Client()
+		c.Login(access.CaseManager)
+		page := "/faelle/" + fx.CaseA1.ID
+		doc := c.Get(page).Doc(t)
+		if cat.loads != 1 || doc.Find("select#f-offer_id").Length() != 1 || doc.Find("#f-offer_id-more").Length() != 0 {
+			t.Fatalf("open case: %d loads, %d selects", cat.loads, doc.Find("select#f-offer_id").Length())
+		}
+		for i := 0; i < casework.MaxReferralOffers+5; i++ {
+			cat.extra = append(cat.extra, casework.OfferRef{ID: ids.New(), Title: fmt.Sprintf("Angebot %03d", i), OrganisationID: fx.OrgA2.ID,
+				Organisation: "Zentrale Sammelstelle", Active: true})
+		}
+		doc = c.Get(page).Doc(t)
+		if n := doc.Find(`select#f-offer_id option[value!=""]`).Length(); n != casework.MaxReferralOffers || doc.Find("#f-offer_id-more").Length() != 1 {
+			t.Errorf("many offers: %d listed, note shown %v", n, doc.Find("#f-offer_id-more").Length() == 1)
+		}
+		// A case that is no longer open has no referral form: nothing is loaded.
+		cm := fx.Users[access.CaseManager].Actor("alpha")
+		must[*casework.Case](t)(s.MoveCase(ctx, cm, fx.CaseA1.ID, casework.MoveInput{To: casework.StatusDeclined,
+			Note: "Kein Bedarf mehr"}, ""))
+		before := cat.loads
+		doc = c.Get(page).Doc(t)
+		if cat.loads != before || doc.Find("select#f-offer_id").Length() != 0 {
+			t.Errorf("closed case: %d loads, %d selects", cat.loads-before, doc.Find("select#f-offer_id").Length())
 		}
 	})
 }

@@ -2,7 +2,6 @@ package offers
 
 import (
 	"net/http"
-	"net/url"
 
 	"kim/internal/platform/errs"
 	"kim/internal/platform/web"
@@ -55,7 +54,7 @@ func apiOffer(o *Offer, p *place) APIOffer {
 		Contact:  APIContact{Name: o.ContactName, Phone: o.ContactPhone, Email: o.ContactEmail, Website: o.Website},
 		Costs:    APICosts{Kind: o.Costs, Note: o.CostsNote},
 		StepFree: o.StepFree, ValidFrom: o.ValidFrom, ValidTo: o.ValidTo,
-		URL: "/angebote/" + o.ID + "?" + url.Values{"mandant": {p.Tenant.Slug}}.Encode()}
+		URL: "/angebote/" + o.ID + p.query(p.Tenant.Slug)}
 }
 
 // apiPlace resolves the municipality of an API request: without one, the parameter mandant is
@@ -86,13 +85,15 @@ func (h *HTTP) apiList(w http.ResponseWriter, r *http.Request) {
 		h.R.Fail(w, r, err)
 		return
 	}
-	f, lang, err := PublicFilter(r.URL.Query(), c.Districts)
-	if err != nil {
+	var e errs.Validation
+	f := publicFilter(r.URL.Query(), c.Districts, &e)
+	lang := langParam(r.URL.Query(), &e)
+	if err := e.Err(); err != nil {
 		h.R.Fail(w, r, err)
 		return
 	}
 	q := web.ParseList(r)
-	items, total, err := h.S.PublicList(r.Context(), p.Tenant.ID, apiLang(lang), q, f)
+	items, total, err := h.S.PublicList(r.Context(), p.Tenant.ID, lang, q, f)
 	if err != nil {
 		h.R.Fail(w, r, err)
 		return
@@ -109,23 +110,16 @@ func (h *HTTP) apiGet(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_, lang, err := PublicFilter(url.Values{"lang": r.URL.Query()["lang"]}, nil)
-	if err != nil {
+	var e errs.Validation
+	lang := langParam(r.URL.Query(), &e)
+	if err := e.Err(); err != nil {
 		h.R.Fail(w, r, err)
 		return
 	}
-	o, _, err := h.S.PublicGet(r.Context(), p.Tenant.ID, r.PathValue("id"), apiLang(lang))
+	o, _, err := h.S.PublicGet(r.Context(), p.Tenant.ID, r.PathValue("id"), lang)
 	if err != nil {
 		h.R.Fail(w, r, err)
 		return
 	}
 	web.JSON(w, http.StatusOK, apiOffer(o, p))
-}
-
-// apiLang is the language of titles and descriptions in the API: ?lang=, else German.
-func apiLang(lang string) string {
-	if lang == "" {
-		return "de"
-	}
-	return lang
 }

@@ -7,11 +7,11 @@ import (
 	"embed"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 
 	"kim/internal/platform/access"
 	"kim/internal/platform/errs"
+	"kim/internal/platform/ids"
 	"kim/internal/platform/valid"
 	"kim/internal/platform/web"
 )
@@ -118,6 +118,7 @@ func (h *HTTP) manageList(w http.ResponseWriter, r *http.Request) {
 type formData struct {
 	Offer         *Offer // nil for a new offer
 	Origins       []Origin
+	LinkOrigins   bool // the actor may read recommendations (titles and links)
 	Status        string
 	Organisations []web.Option
 	Districts     []web.Option
@@ -169,7 +170,8 @@ func (h *HTTP) render(w http.ResponseWriter, r *http.Request, status int, actor 
 		h.R.Fail(w, r, cerr)
 		return
 	}
-	data := formData{Offer: o, Origins: ors, Organisations: c.Organisations, Districts: c.Districts, Locations: c.Locations,
+	data := formData{Offer: o, Origins: ors, LinkOrigins: access.Allowed(actor, kindRecommendation, access.View),
+		Organisations: c.Organisations, Districts: c.Districts, Locations: c.Locations,
 		Domains: codeOptions("offers.domain.", LifeDomains), Targets: codeOptions("offers.target.", TargetGroups),
 		Languages: languageOptions(), Costs: codeOptions("offers.costs.", CostKinds), TextLanguages: TextLanguages}
 	v := web.View{Title: "offers.manage.new_title", Form: f, Data: data}
@@ -184,16 +186,12 @@ func (h *HTTP) render(w http.ResponseWriter, r *http.Request, status int, actor 
 	h.R.Render(w, r, status, "offers/form", v)
 }
 
-// origin carries the recommendation a form was opened from (?empfehlung=…&art=…) into the
-// form's hidden fields.
-func origin(r *http.Request, values url.Values, kind string) {
-	q := r.URL.Query()
-	if id := q.Get("empfehlung"); id != "" {
+// origin carries the recommendation a form was opened from (?empfehlung=<id>) into the form's
+// hidden field; anything but a well-formed id is ignored. How the recommendation shaped the
+// offer follows from the form: a new offer was created by it, an existing one changed.
+func origin(r *http.Request, values url.Values) {
+	if id := r.URL.Query().Get("empfehlung"); ids.Valid(id) {
 		values.Set("recommendation_id", id)
-		if k := q.Get("art"); slices.Contains(OriginKinds, k) {
-			kind = k
-		}
-		values.Set("recommendation_kind", kind)
 	}
 }
 
@@ -206,7 +204,7 @@ func (h *HTTP) newPage(w http.ResponseWriter, r *http.Request) {
 	if access.ReachOf(actor.Role, KindOffer, access.Create) == access.Organisation {
 		values.Set("organisation_id", actor.OrganisationID)
 	}
-	origin(r, values, "created")
+	origin(r, values)
 	h.render(w, r, http.StatusOK, actor, nil, nil, offerForm(values), nil)
 }
 
@@ -227,7 +225,7 @@ func formInput(r *http.Request) Input {
 		ContactName: f.Get("contact_name"), ContactPhone: f.Get("contact_phone"), ContactEmail: f.Get("contact_email"),
 		Website: f.Get("website"), Costs: f.Get("costs"), CostsNote: f.Get("costs_note"), StepFree: checked(f, "step_free"),
 		ValidFrom: f.Get("valid_from"), ValidTo: f.Get("valid_to"), Version: web.Version(r),
-		RecommendationID: f.Get("recommendation_id"), RecommendationKind: f.Get("recommendation_kind")}
+		RecommendationID: f.Get("recommendation_id")}
 	for _, l := range TextLanguages {
 		in.Texts = append(in.Texts, Text{Lang: l, Title: f.Get(TextField("title", l)), Description: f.Get(TextField("description", l))})
 	}
@@ -280,7 +278,7 @@ func (h *HTTP) editPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	values := formValues(o)
-	origin(r, values, "changed")
+	origin(r, values)
 	h.render(w, r, http.StatusOK, actor, o, ors, offerForm(values), nil)
 }
 

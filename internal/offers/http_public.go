@@ -8,6 +8,7 @@ import (
 
 	"kim/internal/platform/access"
 	"kim/internal/platform/errs"
+	"kim/internal/platform/i18n"
 	"kim/internal/platform/web"
 )
 
@@ -21,10 +22,11 @@ const kindRecommendation access.Kind = "recommendation"
 // publicSize is the page size of the public list.
 const publicSize = 20
 
-// where is the municipality a public request addresses.
+// place is the municipality a public request addresses.
 type place struct {
 	Tenant  Tenant
 	Mandant string   // the slug to keep in links ("" when the tenant was found otherwise)
+	Lang    string   // ?lang= when it names a public language, kept in links for visitors without cookies
 	Choose  []Tenant // when no tenant could be chosen: the active ones to choose from
 	Unknown bool     // ?mandant= named no active tenant
 }
@@ -32,12 +34,24 @@ type place struct {
 // Found reports whether a tenant was resolved.
 func (p *place) Found() bool { return p.Tenant.ID != "" }
 
-// Query returns "?mandant=…" (or "") for links.
-func (p *place) Query() string {
-	if p.Mandant == "" {
+// Query returns "?mandant=…&lang=…" (or "") for links.
+func (p *place) Query() string { return p.query(p.Mandant) }
+
+// ListLink returns the link to the directory of the municipality with the given slug.
+func (p *place) ListLink(slug string) string { return "/angebote" + p.query(slug) }
+
+func (p *place) query(mandant string) string {
+	v := url.Values{}
+	if mandant != "" {
+		v.Set("mandant", mandant)
+	}
+	if p.Lang != "" {
+		v.Set("lang", p.Lang)
+	}
+	if len(v) == 0 {
 		return ""
 	}
-	return "?" + url.Values{"mandant": {p.Mandant}}.Encode()
+	return "?" + v.Encode()
 }
 
 func (s *Service) tenants(ctx context.Context) ([]Tenant, error) {
@@ -54,6 +68,9 @@ func (h *HTTP) resolve(r *http.Request) (*place, error) {
 		return nil, err
 	}
 	p := &place{}
+	if l := r.URL.Query().Get("lang"); slices.Contains(i18n.Public, l) {
+		p.Lang = l
+	}
 	if slug := r.URL.Query().Get("mandant"); slug != "" {
 		for _, t := range all {
 			if t.Slug == slug {
@@ -108,7 +125,7 @@ type publicListData struct {
 	Place     *place
 	Items     []Offer
 	Pager     web.Pager
-	Districts []Ref
+	Districts []District
 	Domains   []web.Option
 	Languages []web.Option
 	Targets   []web.Option
@@ -118,7 +135,8 @@ type publicListData struct {
 }
 
 // publicQuery reads the public list's filters; values that are not among the choices are
-// dropped and reported on the form.
+// dropped and reported on the form. The page's language (?lang=) is not checked here: the
+// language middleware ignores values it does not know.
 func (h *HTTP) publicQuery(w http.ResponseWriter, r *http.Request, p *place) (*PublicChoices, web.ListQuery, Filter, *web.Form, bool) {
 	c, err := h.S.PublicChoices(r.Context(), p.Tenant.ID)
 	if err != nil {
@@ -127,8 +145,12 @@ func (h *HTTP) publicQuery(w http.ResponseWriter, r *http.Request, p *place) (*P
 	}
 	q := web.ParseList(r)
 	q.Size = publicSize
-	f, _, ferr := PublicFilter(r.URL.Query(), c.Districts)
-	form := web.NewForm(r.URL.Query()).WithError(ferr)
+	f, ferr := PublicFilter(r.URL.Query(), c.Districts)
+	values := r.URL.Query()
+	if f.DistrictID != "" {
+		values.Set("district", f.DistrictID) // named by name or code: the select shows it
+	}
+	form := web.NewForm(values).WithError(ferr)
 	// The summary names the fields by their short names (the labels are questions).
 	form.Fields = web.Fields("q", "offers.public.q", "domain", "offers.public.domains", "language", "offers.public.language",
 		"district", "offers.public.district", "target", "offers.public.targets")
@@ -171,15 +193,18 @@ func (h *HTTP) publicList(w http.ResponseWriter, r *http.Request) {
 	if len(pdf) > 0 {
 		data.PDF += "?" + pdf.Encode()
 	}
-	h.R.Render(w, r, http.StatusOK, "offers/public", web.View{Title: "offers.public.title", TitleArgs: []any{"Tenant", p.Tenant.Name},
-		Public: true, Form: form, Data: data})
+	// The window title carries the number of offers found, so that screen readers announce it
+	// after each search; the heading stays the directory's name.
+	h.R.Render(w, r, http.StatusOK, "offers/public", web.View{Title: "offers.public.list_title",
+		TitleArgs: []any{"Tenant", p.Tenant.Name, "N", total}, Public: true, Form: form, Data: data})
 }
 
 type publicDetailData struct {
 	Place   *place
 	Offer   *Offer
 	Origins []Origin
-	// Staff see links to the recommendations and to the form that keeps the offer.
+	// Staff of the tenant who may read recommendations see their titles with links; everyone
+	// else only that the network shaped the offer (recommendations are not public).
 	LinkOrigins bool
 	CanEdit     bool
 }

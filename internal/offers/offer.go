@@ -5,6 +5,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"kim/internal/directory"
 	"kim/internal/platform/errs"
@@ -226,10 +229,11 @@ type Input struct {
 	ValidTo        string   `json:"valid_to"`
 	Texts          []Text   `json:"texts"`
 	Version        int      `json:"version"`
-	// RecommendationID names the recommendation (steering) that created or changed the offer
-	// (RecommendationKind "created" or "changed"); the link is recorded with the save.
+	// RecommendationID names the recommendation (steering) that created or changed the offer;
+	// the link is recorded with the save. How it shaped the offer follows from the save
+	// (RecommendationKind: "created" by Create, "changed" by Update), never from the caller.
 	RecommendationID   string `json:"recommendation_id"`
-	RecommendationKind string `json:"recommendation_kind"`
+	RecommendationKind string `json:"-"`
 }
 
 // Input returns the offer as an input for an update.
@@ -373,6 +377,23 @@ func splitCodes(s string) []string {
 		return []string{}
 	}
 	return out
+}
+
+// sortKey is the key lists sort titles by: lower-cased, with accents and umlauts folded (ß as
+// ss), so that „Ärztliche Beratung“ stands among the A. The column is compared byte by byte on
+// both engines (COLLATE "C" on PostgreSQL), so that they sort alike.
+func sortKey(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r == 'ß':
+			b.WriteString("ss")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // searchText is the lower-cased text an offer is found by (title and description in every

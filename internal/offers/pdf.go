@@ -11,8 +11,8 @@ import (
 	"kim/internal/platform/web"
 )
 
-// maxPDF is the most offers a printed list holds.
-const maxPDF = 500
+// maxPDF is the most offers a printed list holds (a variable for the tests).
+var maxPDF = 500
 
 // publicPDF is the printable list of the public directory, with the page's filters and in the
 // page's language.
@@ -27,13 +27,13 @@ func (h *HTTP) publicPDF(w http.ResponseWriter, r *http.Request) {
 	}
 	q.Page, q.Size = 1, maxPDF
 	lang := web.LangFrom(r.Context())
-	items, _, err := h.S.PublicList(r.Context(), p.Tenant.ID, lang, q, f)
+	items, total, err := h.S.PublicList(r.Context(), p.Tenant.ID, lang, q, f)
 	if err != nil {
 		h.R.Fail(w, r, err)
 		return
 	}
 	l := h.R.Catalogue().Localizer(lang)
-	b, err := offerPDF(l, p.Tenant, items, filterText(l, q.Q, f, c), h.S.DB.Clock.Now())
+	b, err := offerPDF(l, p.Tenant, items, total, filterText(l, q.Q, f, c), h.S.DB.Clock.Now())
 	if err != nil {
 		h.R.Fail(w, r, err)
 		return
@@ -47,7 +47,7 @@ func (h *HTTP) publicPDF(w http.ResponseWriter, r *http.Request) {
 func filterText(l *i18n.Localizer, q string, f Filter, c *PublicChoices) string {
 	var parts []string
 	if q != "" {
-		parts = append(parts, "„"+q+"“")
+		parts = append(parts, l.T("offers.public.pdf_query", "Q", q)) // quoted as the language quotes
 	}
 	if f.Domain != "" {
 		parts = append(parts, l.T("offers.domain."+f.Domain))
@@ -78,13 +78,17 @@ func codeNames(l *i18n.Localizer, prefix string, list []string) string {
 }
 
 // offerPDF writes the list: per offer its title, provider, topics, languages, where, places,
-// opening hours, contact and costs.
-func offerPDF(l *i18n.Localizer, t Tenant, items []Offer, filters string, now time.Time) ([]byte, error) {
+// opening hours, contact, costs, step-free access and validity. total is the number of offers
+// found, of which items are the first.
+func offerPDF(l *i18n.Localizer, t Tenant, items []Offer, total int, filters string, now time.Time) ([]byte, error) {
 	d := pdfdoc.New(l.T("offers.public.pdf_title", "Tenant", t.Name), l.Lang, pdfdoc.Options{Author: t.Name,
 		Footer: t.Name + " · " + l.T("offers.nav.directory"), PageWord: l.T("offers.public.pdf_page"), Date: now})
 	d.Small(l.T("offers.public.pdf_date", "Date", now.In(valid.Berlin).Format("02.01.2006")) + " · " + filters)
 	if len(items) == 0 {
 		d.Paragraph(l.T("offers.public.empty_filtered"))
+	}
+	if total > len(items) {
+		d.Paragraph(l.T("offers.public.pdf_cut", "Shown", len(items), "Total", total))
 	}
 	for i := range items {
 		o := &items[i]
@@ -114,6 +118,10 @@ func offerPDF(l *i18n.Localizer, t Tenant, items []Offer, filters string, now ti
 		if o.CostsNote != "" {
 			costs += " – " + o.CostsNote
 		}
+		stepFree := l.T("form.no")
+		if o.StepFree {
+			stepFree = l.T("form.yes")
+		}
 		d.Facts([][2]string{
 			{l.T("offers.public.pdf_organisation"), o.OrganisationName},
 			{l.T("offers.public.domains"), codeNames(l, "offers.domain.", o.LifeDomains)},
@@ -124,7 +132,29 @@ func offerPDF(l *i18n.Localizer, t Tenant, items []Offer, filters string, now ti
 			{l.T("offers.public.opening_hours"), strings.Join(o.HoursLines(), "; ")},
 			{l.T("offers.public.pdf_contact"), strings.Join(contact, " · ")},
 			{l.T("offers.public.costs"), costs},
+			{l.T("offers.public.step_free"), stepFree},
+			{l.T("offers.public.validity"), validity(l, o)},
 		})
 	}
 	return d.Bytes()
+}
+
+// validity says from when and until when an offer runs ("" when it is open-ended).
+func validity(l *i18n.Localizer, o *Offer) string {
+	var parts []string
+	if o.ValidFrom != "" {
+		parts = append(parts, l.T("offers.public.valid_from", "Date", germanDay(o.ValidFrom)))
+	}
+	if o.ValidTo != "" {
+		parts = append(parts, l.T("offers.public.valid_to", "Date", germanDay(o.ValidTo)))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// germanDay shows an ISO date (YYYY-MM-DD) as the pages do (02.01.2006).
+func germanDay(s string) string {
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t.Format("02.01.2006")
+	}
+	return s
 }

@@ -29,8 +29,11 @@ func (s *Service) PublicList(ctx context.Context, tenantID, lang string, q web.L
 		w := &where{}
 		w.add("o.tenant_id = ?", tenantID)
 		f.OrganisationID, f.Status = "", "active"
-		f.apply(w, q.Q, valid.Today(tx.Now))
-		if out, total, err = listOffers(ctx, tx, w, q, "lower(o.title), o.id"); err != nil {
+		f.apply(w, valid.Today(tx.Now))
+		if err := search(ctx, tx, tenantID, q.Q, w); err != nil {
+			return err
+		}
+		if out, total, err = listOffers(ctx, tx, w, q, "o.sort_title, o.id"); err != nil {
 			return err
 		}
 		if err := loadDetails(ctx, tx, tenantID, out, lang); err != nil {
@@ -93,25 +96,30 @@ func (s *Service) ActiveTenantOf(ctx context.Context, id string) (string, error)
 // PublicChoices are the options of the public filter form: the tenant's districts and the
 // languages its offers shown today are held in.
 type PublicChoices struct {
-	Districts []Ref
+	Districts []District
 	Languages []string
+}
+
+// District is a district a public filter can name by its id, its name or its code.
+type District struct {
+	ID, Name, Code string
 }
 
 // PublicChoices loads the options of the public filter form.
 func (s *Service) PublicChoices(ctx context.Context, tenantID string) (*PublicChoices, error) {
-	c := &PublicChoices{Districts: []Ref{}, Languages: []string{}}
+	c := &PublicChoices{Districts: []District{}, Languages: []string{}}
 	err := s.DB.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, "SELECT CAST(id AS TEXT), name FROM districts WHERE tenant_id = $1 ORDER BY lower(name), id", tenantID)
+		rows, err := tx.QueryContext(ctx, "SELECT CAST(id AS TEXT), name, code FROM districts WHERE tenant_id = $1 ORDER BY lower(name), id", tenantID)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
-			var r Ref
-			if err := rows.Scan(&r.ID, &r.Name); err != nil {
+			var d District
+			if err := rows.Scan(&d.ID, &d.Name, &d.Code); err != nil {
 				rows.Close()
 				return err
 			}
-			c.Districts = append(c.Districts, r)
+			c.Districts = append(c.Districts, d)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -143,11 +151,15 @@ func (s *Service) PublicChoices(ctx context.Context, tenantID string) (*PublicCh
 }
 
 // PublicFilter reads the filters of the public directory and API (domain, language, district,
-// target, lang): a value that is not one of the choices is a validation error on its
-// parameter. The filter holds the known values.
-func PublicFilter(v url.Values, districts []Ref) (Filter, string, error) {
+// target): a value that is not one of the choices is a validation error on its parameter. The
+// filter holds the known values.
+func PublicFilter(v url.Values, districts []District) (Filter, error) {
 	var e errs.Validation
-	f := Filter{}
+	f := publicFilter(v, districts, &e)
+	return f, e.Err()
+}
+
+func publicFilter(v url.Values, districts []District, e *errs.Validation) Filter {
 	pick := func(name string, list []string) string {
 		s := strings.TrimSpace(v.Get(name))
 		if s != "" && !slices.Contains(list, s) {
@@ -156,14 +168,45 @@ func PublicFilter(v url.Values, districts []Ref) (Filter, string, error) {
 		}
 		return s
 	}
-	f.Domain = pick("domain", LifeDomains)
-	f.Language = pick("language", Languages)
-	f.TargetGroup = pick("target", TargetGroups)
-	districtIDs := make([]string, len(districts))
-	for i, d := range districts {
-		districtIDs[i] = d.ID
+	f := Filter{Domain: pick("domain", LifeDomains), Language: pick("language", Languages), TargetGroup: pick("target", TargetGroups)}
+	if s := strings.TrimSpace(v.Get("district")); s != "" {
+		if f.DistrictID = findDistrict(districts, s); f.DistrictID == "" {
+			e.Add("district", "validation.choice")
+		}
 	}
-	f.DistrictID = pick("district", districtIDs)
-	lang := pick("lang", i18n.Public)
-	return f, lang, e.Err()
+	return f
+}
+
+// findDistrict returns the id of the district that s names: its id, its name or its code
+// (case does not matter; a code that several districts share names none).
+func findDistrict(districts []District, s string) string {
+	for _, d := range districts {
+		if d.ID == s || strings.EqualFold(d.Name, s) {
+			return d.ID
+		}
+	}
+	found := ""
+	for _, d := range districts {
+		if d.Code != "" && strings.EqualFold(d.Code, s) {
+			if found != "" {
+				return ""
+			}
+			found = d.ID
+		}
+	}
+	return found
+}
+
+// langParam reads ?lang= of the API, the language of titles and descriptions: one of the
+// public languages (a validation error otherwise), German when not given.
+func langParam(v url.Values, e *errs.Validation) string {
+	lang := strings.TrimSpace(v.Get("lang"))
+	switch {
+	case lang == "":
+		return "de"
+	case !slices.Contains(i18n.Public, lang):
+		e.Add("lang", "validation.choice")
+		return "de"
+	}
+	return lang
 }

@@ -77,7 +77,10 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q web.ListQuery,
 	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
 		w := &where{}
 		scope(actor, access.Manage, w)
-		f.apply(w, q.Q, valid.Today(tx.Now))
+		f.apply(w, valid.Today(tx.Now))
+		if err := search(ctx, tx, actor.TenantID, q.Q, w); err != nil {
+			return err
+		}
 		out, total, err = listOffers(ctx, tx, w, q, q.OrderBy(sorts, "o.id"))
 		if err != nil {
 			return err
@@ -118,6 +121,7 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in Input) (*Of
 	if err := access.Check(actor, KindOffer, access.Create); err != nil {
 		return nil, err
 	}
+	in.RecommendationKind = "created"
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -129,11 +133,11 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in Input) (*Of
 		id := ids.New()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO offers (tenant_id, id, organisation_id, title, description, life_domains, target_groups,
 			languages, citywide, opening_hours, contact_name, contact_phone, contact_email, website, costs, costs_note, step_free, valid_from,
-			valid_to, published, search_text, created_by, created_at, updated_at, version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, FALSE, $20, $21, $22, $22, 1)`,
+			valid_to, published, search_text, sort_title, created_by, created_at, updated_at, version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, FALSE, $20, $21, $22, $23, $23, 1)`,
 			actor.TenantID, id, in.OrganisationID, in.Title, in.Description, codes(in.LifeDomains), codes(in.TargetGroups), codes(in.Languages),
 			in.Citywide, in.OpeningHours, in.ContactName, in.ContactPhone, in.ContactEmail, in.Website, in.Costs, in.CostsNote, in.StepFree,
-			in.ValidFrom, in.ValidTo, searchText(&in), actor.UserID, tx.Now); err != nil {
+			in.ValidFrom, in.ValidTo, searchText(&in), sortKey(in.Title), actor.UserID, tx.Now); err != nil {
 			return err
 		}
 		if err := s.saved(ctx, tx, actor, "offer.create", id, &in); err != nil {
@@ -157,6 +161,7 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id string, in 
 		if err != nil {
 			return err
 		}
+		in.RecommendationKind = "changed"
 		if err := in.Validate(); err != nil {
 			return err
 		}
@@ -166,11 +171,11 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id string, in 
 		res, err := tx.ExecContext(ctx, `UPDATE offers SET organisation_id = $1, title = $2, description = $3, life_domains = $4,
 			target_groups = $5, languages = $6, citywide = $7, opening_hours = $8, contact_name = $9, contact_phone = $10, contact_email = $11,
 			website = $12, costs = $13, costs_note = $14, step_free = $15, valid_from = $16, valid_to = $17, search_text = $18,
-			updated_at = $19, version = version + 1
-			WHERE tenant_id = $20 AND id = $21 AND ($22 = 0 OR version = $22) AND archived_at IS NULL`,
+			sort_title = $19, updated_at = $20, version = version + 1
+			WHERE tenant_id = $21 AND id = $22 AND ($23 = 0 OR version = $23) AND archived_at IS NULL`,
 			in.OrganisationID, in.Title, in.Description, codes(in.LifeDomains), codes(in.TargetGroups), codes(in.Languages), in.Citywide,
 			in.OpeningHours, in.ContactName, in.ContactPhone, in.ContactEmail, in.Website, in.Costs, in.CostsNote, in.StepFree, in.ValidFrom,
-			in.ValidTo, searchText(&in), tx.Now, cur.TenantID, cur.ID, in.Version)
+			in.ValidTo, searchText(&in), sortKey(in.Title), tx.Now, cur.TenantID, cur.ID, in.Version)
 		if err := oneRow(res, err); err != nil {
 			return err
 		}
@@ -409,11 +414,17 @@ func (s *Service) Summaries(ctx context.Context, tx *db.Tx, tenantID string, off
 	return out, err
 }
 
-// ActiveSummaries lists the tenant's offers shown in the public directory today, by
-// organisation and title, inside the caller's transaction.
-func (s *Service) ActiveSummaries(ctx context.Context, tx *db.Tx, tenantID string) ([]Summary, error) {
-	list, err := queryOffers(ctx, tx, "WHERE o.tenant_id = $1 AND "+activeCond("$2")+" ORDER BY lower(g.name), g.id, lower(o.title), o.id",
-		tenantID, valid.Today(tx.Now))
+// ActiveSummaries lists the tenant's offers shown in the public directory today, except those
+// of organisation exceptOrgID (may be ""), by organisation and title, at most limit of them,
+// inside the caller's transaction.
+func (s *Service) ActiveSummaries(ctx context.Context, tx *db.Tx, tenantID, exceptOrgID string, limit int) ([]Summary, error) {
+	w := &where{}
+	w.add("o.tenant_id = ?", tenantID)
+	w.raw(activeCond(w.ph(valid.Today(tx.Now))))
+	if ids.Valid(exceptOrgID) {
+		w.add("o.organisation_id <> ?", exceptOrgID)
+	}
+	list, err := queryOffers(ctx, tx, "WHERE "+w.sql()+" ORDER BY lower(g.name), g.id, o.sort_title, o.id LIMIT "+w.ph(limit), w.args...)
 	out := make([]Summary, len(list))
 	for i := range list {
 		out[i] = summary(&list[i], tx)

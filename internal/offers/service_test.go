@@ -90,8 +90,6 @@ func TestValidationGivesClearFieldMessages(t *testing.T) {
 			{"translated description without title", "description_ar", "", nil},
 			{"malformed recommendation", "recommendation_id", "offers.validation.recommendation",
 				func(in *offers.Input) { in.RecommendationID, in.RecommendationKind = "empfehlung", "created" }},
-			{"unknown origin kind", "recommendation_kind", "validation.choice",
-				func(in *offers.Input) { in.RecommendationID, in.RecommendationKind = ids.New(), "erfunden" }},
 		}
 		for _, c := range cases {
 			in := valid(fx)
@@ -299,10 +297,25 @@ func TestSavingLinksTheRecommendationInTheSameTransaction(t *testing.T) {
 		coord := fx.Users[access.Coordinator].Actor("alpha")
 		rec := ids.New()
 		in := valid(fx)
-		in.RecommendationID, in.RecommendationKind = rec, "created"
+		// How the recommendation shaped the offer follows from the save, not from the caller:
+		// a new offer was created by it, a saved one changed.
+		in.RecommendationID, in.RecommendationKind = rec, "changed"
 		o := must[*offers.Offer](t)(s.Create(ctx, coord, in))
 		if len(fake.links) != 1 || fake.links[0] != rec+" "+o.ID+" created" {
 			t.Errorf("links: %v", fake.links)
+		}
+		up := o.Input()
+		up.RecommendationID, up.RecommendationKind = rec, "created"
+		must[*offers.Offer](t)(s.Update(ctx, coord, o.ID, up))
+		if len(fake.links) != 2 || fake.links[1] != rec+" "+o.ID+" changed" {
+			t.Errorf("links after the update: %v", fake.links)
+		}
+		for _, kind := range []string{"erfunden", ""} {
+			up.RecommendationKind, up.Version = kind, 0
+			must[*offers.Offer](t)(s.Update(ctx, coord, o.ID, up))
+			if last := fake.links[len(fake.links)-1]; last != rec+" "+o.ID+" changed" {
+				t.Errorf("kind %q: link %s", kind, last)
+			}
 		}
 		_, ors := must2[*offers.Offer, []offers.Origin](t)(s.Get(ctx, coord, o.ID))
 		if len(ors) != 1 || ors[0].Title != "Kinderbetreuung in Sprachkursen" {

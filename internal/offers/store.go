@@ -143,13 +143,49 @@ type Filter struct {
 	Status         string // one of Statuses; "" all
 }
 
+// search adds the free-text search on the tenant's offers: the offer's search text (title and
+// description in every language, lower-cased in Go when saved) or the name of its
+// organisation. The names are matched here in Go, not with SQL lower() (ASCII only on SQLite),
+// so that case folds alike in every script on both engines and a renamed organisation is found
+// by its new name at once.
+func search(ctx context.Context, tx *db.Tx, tenantID, q string, w *where) error {
+	if q == "" {
+		return nil
+	}
+	needle := strings.ToLower(q)
+	rows, err := tx.QueryContext(ctx, "SELECT CAST(id AS TEXT), name FROM organisations WHERE tenant_id = $1", tenantID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var orgs []string
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return err
+		}
+		if strings.Contains(strings.ToLower(name), needle) {
+			orgs = append(orgs, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	cond := "o.search_text LIKE " + w.ph(db.Like(q)) + " ESCAPE '\\'"
+	if len(orgs) > 0 {
+		ph := db.Placeholders(len(w.args)+1, len(orgs))
+		for _, id := range orgs {
+			w.args = append(w.args, id)
+		}
+		cond = "(" + cond + " OR o.organisation_id IN (" + ph + "))"
+	}
+	w.raw(cond)
+	return nil
+}
+
 // apply adds the filter's conditions (the values are checked by the caller; a malformed id
 // matches nothing).
-func (f Filter) apply(w *where, q string, today string) {
-	if q != "" {
-		like := db.Like(q)
-		w.add("(o.search_text LIKE ? ESCAPE '\\' OR lower(g.name) LIKE ? ESCAPE '\\')", like)
-	}
+func (f Filter) apply(w *where, today string) {
 	if f.Domain != "" {
 		w.add("o.life_domains LIKE ?", "% "+f.Domain+" %")
 	}
@@ -191,7 +227,7 @@ func listOffers(ctx context.Context, tx *db.Tx, w *where, q web.ListQuery, order
 }
 
 // sorts are the sort keys of the staff list and their columns.
-var sorts = map[string]string{"title": "lower(o.title)", "organisation": "lower(g.name)", "updated": "o.updated_at", "valid_to": "o.valid_to"}
+var sorts = map[string]string{"title": "o.sort_title", "organisation": "lower(g.name)", "updated": "o.updated_at", "valid_to": "o.valid_to"}
 
 // SortKeys are the sort keys of the staff list (the first is the default).
 var SortKeys = []string{"title", "organisation", "updated", "valid_to"}

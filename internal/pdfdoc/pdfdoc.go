@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-pdf/fpdf"
 
@@ -66,8 +67,9 @@ func New(title, lang string, opt Options) *Doc {
 	pdf.SetMargins(marginL, marginTop, marginR)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetCellMargin(0)
+	title = clean(title)
 	pdf.SetTitle(title, true)
-	pdf.SetAuthor(opt.Author, true)
+	pdf.SetAuthor(clean(opt.Author), true)
 	pdf.SetCreator("KIM", true)
 	if lang != "" {
 		pdf.SetLang(lang)
@@ -80,7 +82,7 @@ func New(title, lang string, opt Options) *Doc {
 	pdf.SetModificationDate(date)
 	pdf.AliasNbPages("{nb}")
 	d := &Doc{pdf: pdf, rtl: lang == "ar" || lang == "fa"}
-	word := opt.PageWord
+	word := clean(opt.PageWord)
 	if word == "" {
 		word = "Seite"
 	}
@@ -110,6 +112,18 @@ func firstLine(d *Doc, s string) string {
 	return lines[0]
 }
 
+// clean drops what the PDF fonts cannot carry: characters outside the Basic Multilingual
+// Plane (emoji and the like; the font map of the PDF library ends at U+FFFF) and control
+// characters other than newline and tab.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r > 0xFFFF || r == utf8.RuneError || (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+}
+
 // ltrRun is a run of left-to-right text (Latin or Cyrillic words, numbers, phone numbers,
 // addresses, e-mail addresses) inside right-to-left text.
 var ltrRun = regexp.MustCompile(`[\p{Latin}\p{Cyrillic}\p{Greek}0-9+][\p{Latin}\p{Cyrillic}\p{Greek}0-9 +\-./:@()_,–]*[\p{Latin}\p{Cyrillic}\p{Greek}0-9)]|[\p{Latin}\p{Cyrillic}\p{Greek}0-9]`)
@@ -117,6 +131,7 @@ var ltrRun = regexp.MustCompile(`[\p{Latin}\p{Cyrillic}\p{Greek}0-9+][\p{Latin}\
 // lines breaks s into lines of width w in logical order. In a right-to-left document every
 // left-to-right run is isolated first, so that "0212 700-2355" keeps its order inside Arabic.
 func (d *Doc) lines(s string, w float64) []string {
+	s = clean(s)
 	if d.rtl {
 		s = ltrRun.ReplaceAllStringFunc(s, func(m string) string { return "\u2068" + m + "\u2069" })
 	}
@@ -366,8 +381,17 @@ func (d *Doc) draw(cols [][2]float64, wrapped [][]string, height float64, first,
 	d.pdf.SetXY(marginL, y+height)
 }
 
-// Bytes finishes the document.
-func (d *Doc) Bytes() ([]byte, error) {
+// Bytes finishes the document. A failure of the PDF library (it panics on some input) is
+// returned as an error.
+func (d *Doc) Bytes() (out []byte, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, fmt.Errorf("pdfdoc: %v", p)
+		}
+	}()
+	if err := d.pdf.Error(); err != nil {
+		return nil, fmt.Errorf("pdfdoc: %w", err)
+	}
 	var buf bytes.Buffer
 	if err := d.pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("pdfdoc: %w", err)

@@ -68,3 +68,22 @@ func TestLeftToRightRunsKeepTheirOrderInArabic(t *testing.T) {
 		}
 	}
 }
+
+// Emoji and other characters beyond the fonts' range, control characters and invalid UTF-8
+// never break a document.
+func TestCharactersTheFontCannotCarryAreDropped(t *testing.T) {
+	odd := "Frühstück 😀 für alle \x01\x7f\xff𝔘 ok"
+	d := New("Titel 😀", "de", Options{Footer: "Fuß 😀", PageWord: "Seite"})
+	d.Heading(odd)
+	d.Paragraph(odd)
+	d.Facts([][2]string{{odd, odd}})
+	d.Bullets([]string{odd})
+	d.Table([]string{odd}, [][]string{{odd}}, nil)
+	b, err := d.Bytes()
+	if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Fatalf("err %v", err)
+	}
+	if got := clean(odd); got != "Frühstück  für alle  ok" {
+		t.Errorf("clean = %q", got)
+	}
+}

@@ -67,6 +67,7 @@ type BodyMember struct {
 	UserName         string
 	DeputyUserID     string
 	DeputyUserName   string
+	Since            string // YYYY-MM-DD: the day from which the person belongs to the body
 	CreatedAt        time.Time
 	Removed          bool
 	AttendanceStatus string // on a meeting's page: the recorded attendance
@@ -96,8 +97,11 @@ func (in *BodyInput) Validate() error {
 	return v.Err()
 }
 
-// BodyMemberInput adds a member to a body. With an account (UserID) the person's name and
-// organisation may be left empty: they are taken from the account.
+// BodyMemberInput adds or changes a member of a body. With an account (UserID) the person's
+// name and organisation may be left empty: they are taken from the account. Since is the day
+// from which the person belongs to the body (YYYY-MM-DD or DD.MM.YYYY; empty: the day of
+// entry); a meeting lists the members of its day, so an earlier day lets past meetings be
+// recorded with the person.
 type BodyMemberInput struct {
 	PersonName     string
 	Email          string
@@ -106,6 +110,7 @@ type BodyMemberInput struct {
 	DeputyName     string
 	UserID         string
 	DeputyUserID   string
+	Since          string
 }
 
 // Validate cleans and checks the input (the references are checked by the service).
@@ -133,6 +138,7 @@ func (in *BodyMemberInput) Validate() error {
 	if in.DeputyUserID != "" && in.DeputyUserID == in.UserID {
 		v.Add("deputy_user_id", "steering.body.deputy_same")
 	}
+	valid.Date(&v, "since", &in.Since)
 	return v.Err()
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"kim/internal/platform/access"
+	"kim/internal/platform/errs"
 	"kim/internal/platform/web"
 )
 
@@ -17,6 +18,8 @@ func (h *HTTP) bodyRoutes(rt *web.Router) {
 	rt.Handle("GET /gremien/{id}", web.Staff, h.bodyView)
 	rt.Handle("POST /gremien/{id}", web.Staff, h.bodyUpdate)
 	rt.Handle("POST /gremien/{id}/mitglieder", web.Staff, h.bodyMemberAdd)
+	rt.Handle("GET /gremienmitglieder/{id}", web.Staff, h.bodyMemberView)
+	rt.Handle("POST /gremienmitglieder/{id}", web.Staff, h.bodyMemberUpdate)
 	rt.Handle("GET /gremienmitglieder/{id}/entfernen", web.Staff, h.bodyMemberRemoveConfirm)
 	rt.Handle("POST /gremienmitglieder/{id}/entfernen", web.Staff, h.bodyMemberRemove)
 	h.meetingRoutes(rt)  // meetings_http.go
@@ -74,7 +77,7 @@ var bodyFields = web.Fields("name", "steering.body.name", "type", "steering.body
 
 var memberFields = web.Fields("user_id", "steering.member.user_id", "person_name", "steering.member.person_name",
 	"organisation_id", "steering.member.organisation_id", "role", "steering.member.role", "email", "steering.member.email",
-	"deputy_name", "steering.member.deputy_name", "deputy_user_id", "steering.member.deputy_user_id")
+	"deputy_name", "steering.member.deputy_name", "deputy_user_id", "steering.member.deputy_user_id", "since", "steering.member.since")
 
 type bodyFormData struct {
 	Body  *Body
@@ -117,6 +120,7 @@ type bodyPageData struct {
 	Body           *Body
 	Upcoming, Past []Meeting
 	CanEdit        bool
+	CanManage      bool // the coordination: sees the members' e-mail addresses
 	Types, Roles   []web.Option
 	Choices        *BodyChoices
 }
@@ -147,7 +151,8 @@ func (h *HTTP) bodyPage(w http.ResponseWriter, r *http.Request, status int, post
 		h.R.Fail(w, r, err)
 		return
 	}
-	d := bodyPageData{Body: b, CanEdit: access.Allowed(actor, KindBody, access.Update), Types: loopOptions("steering.body_type.", BodyTypes),
+	d := bodyPageData{Body: b, CanEdit: access.Allowed(actor, KindBody, access.Update), CanManage: access.Allowed(actor, KindBody, access.Manage),
+		Types: loopOptions("steering.body_type.", BodyTypes),
 		Roles: loopOptions("steering.member_role.", BodyMemberRoles)}
 	few := web.ListQuery{Page: 1, Size: 5, Sort: "date"}
 	if d.Upcoming, _, err = h.S.ListMeetings(ctx, actor, few, MeetingFilter{BodyID: b.ID, When: "upcoming"}); err == nil {
@@ -162,6 +167,12 @@ func (h *HTTP) bodyPage(w http.ResponseWriter, r *http.Request, status int, post
 		return
 	}
 	values := bodyValues(b)
+	if errs.CodeOf(failed) == errs.Conflict && posted != nil {
+		// Changed meanwhile: the input stays in the form with the stored version, so that saving
+		// again (after comparing with the stored state above) overwrites it.
+		posted.Set("version", strconv.Itoa(b.Version))
+		failed = errs.E(errs.Conflict, "steering.body.conflict")
+	}
 	for k, vs := range posted {
 		values[k] = vs
 	}
@@ -196,23 +207,82 @@ func (h *HTTP) bodyMemberAdd(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f := r.PostForm
-	m, err := h.S.AddBodyMember(r.Context(), actor, r.PathValue("id"), BodyMemberInput{PersonName: f.Get("person_name"), Email: f.Get("email"),
-		OrganisationID: f.Get("organisation_id"), Role: f.Get("role"), DeputyName: f.Get("deputy_name"), UserID: f.Get("user_id"),
-		DeputyUserID: f.Get("deputy_user_id")})
+	m, err := h.S.AddBodyMember(r.Context(), actor, r.PathValue("id"), memberInput(r.PostForm))
 	if err != nil {
-		posted := url.Values{}
-		for _, fl := range memberFields {
-			posted[fl.Name] = f[fl.Name]
-		}
-		h.bodyPage(w, r, 0, posted, err)
+		h.bodyPage(w, r, 0, memberPosted(r.PostForm), err)
 		return
 	}
 	web.Redirect(w, r, "/gremien/"+m.BodyID+"#mitglieder", "steering.member.added")
 }
 
+// memberInput reads the member forms.
+func memberInput(f url.Values) BodyMemberInput {
+	return BodyMemberInput{PersonName: f.Get("person_name"), Email: f.Get("email"), OrganisationID: f.Get("organisation_id"), Role: f.Get("role"),
+		DeputyName: f.Get("deputy_name"), UserID: f.Get("user_id"), DeputyUserID: f.Get("deputy_user_id"), Since: f.Get("since")}
+}
+
+// memberPosted keeps the member form's fields of a post.
+func memberPosted(f url.Values) url.Values {
+	posted := url.Values{}
+	for _, fl := range memberFields {
+		posted[fl.Name] = f[fl.Name]
+	}
+	return posted
+}
+
 type bodyMemberData struct {
-	Member *BodyMember
+	Member  *BodyMember
+	Roles   []web.Option
+	Choices *BodyChoices
+}
+
+// bodyMemberPage renders the edit form of a member; a form that failed (posted, with err)
+// comes back with its values and messages.
+func (h *HTTP) bodyMemberPage(w http.ResponseWriter, r *http.Request, actor access.Actor, posted url.Values, failed error) {
+	m, err := h.S.GetBodyMember(r.Context(), actor, r.PathValue("id"))
+	var choices *BodyChoices
+	if err == nil {
+		choices, err = h.S.MemberChoices(r.Context(), actor)
+	}
+	if err != nil {
+		h.R.Fail(w, r, err)
+		return
+	}
+	values := url.Values{"person_name": {m.PersonName}, "email": {m.Email}, "organisation_id": {m.OrganisationID}, "role": {m.Role},
+		"deputy_name": {m.DeputyName}, "user_id": {m.UserID}, "deputy_user_id": {m.DeputyUserID}, "since": {m.Since}}
+	for k, vs := range posted {
+		values[k] = vs
+	}
+	f := web.NewForm(values)
+	f.Fields = memberFields
+	v := web.View{Title: "steering.member.edit_title", TitleArgs: []any{"Name", m.PersonName}, Form: f,
+		Data: bodyMemberData{Member: m, Roles: loopOptions("steering.member_role.", BodyMemberRoles), Choices: choices}}
+	if failed != nil {
+		h.R.FormFailed(w, r, failed, "steering/body_member", v)
+		return
+	}
+	h.R.Render(w, r, http.StatusOK, "steering/body_member", v)
+}
+
+func (h *HTTP) bodyMemberView(w http.ResponseWriter, r *http.Request) {
+	actor, ok := h.loopCheck(w, r, KindBody, access.Update)
+	if !ok {
+		return
+	}
+	h.bodyMemberPage(w, r, actor, nil, nil)
+}
+
+func (h *HTTP) bodyMemberUpdate(w http.ResponseWriter, r *http.Request) {
+	actor, ok := h.loopParse(w, r, KindBody, access.Update)
+	if !ok {
+		return
+	}
+	m, err := h.S.UpdateBodyMember(r.Context(), actor, r.PathValue("id"), memberInput(r.PostForm))
+	if err != nil {
+		h.bodyMemberPage(w, r, actor, memberPosted(r.PostForm), err)
+		return
+	}
+	web.Redirect(w, r, "/gremien/"+m.BodyID+"#mitglieder", "steering.member.saved")
 }
 
 func (h *HTTP) bodyMemberRemoveConfirm(w http.ResponseWriter, r *http.Request) {

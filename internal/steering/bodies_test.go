@@ -271,7 +271,10 @@ func TestBodyMessagesExist(t *testing.T) {
 	raw := regexp.MustCompile(`\bsteering\.[a-z_]+\.[a-z_.]+`)
 	for _, lang := range []string{"de", "en"} {
 		for _, p := range []string{"/gremien", "/gremien/neu", "/gremien/kalender", "/gremien/" + fx.Bodies.BodyA.ID, "/sitzungen?when=all",
-			"/sitzungen/neu", "/sitzungen/" + fx.Bodies.MeetingA.ID, "/gremienmitglieder/" + fx.Bodies.MemberA2.ID + "/entfernen"} {
+			"/sitzungen/neu", "/sitzungen/neu?gremium=" + fx.Bodies.BodyA.ID, "/sitzungen/" + fx.Bodies.MeetingA.ID,
+			"/gremienmitglieder/" + fx.Bodies.MemberA2.ID + "/entfernen", "/gremienmitglieder/" + fx.Bodies.MemberA2.ID,
+			"/beschluesse/" + fx.Bodies.DecisionA.ID, "/beschluesse/" + fx.Bodies.DecisionA.ID + "/loeschen",
+			"/gremien/kalender/erneuern", "/gremien/kalender/loeschen"} {
 			sep := "?"
 			if strings.Contains(p, "?") {
 				sep = "&"

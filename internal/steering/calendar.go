@@ -125,11 +125,14 @@ func writeCalendar(name string, events []calEvent) []byte {
 }
 
 // meetingEvent turns a meeting (with its agenda) into a calendar event; base is the address
-// of the installation ("https://kim.example") for the link to the meeting's page, or "".
-func meetingEvent(m *Meeting, base, agendaWord string) calEvent {
+// of the installation ("https://kim.example") for the link to the meeting's page, or "", and t
+// translates the words of the event. A cancelled meeting keeps its place in the calendar,
+// marked in the title as well as in its status (not every program shows STATUS). The event
+// changes with the meeting and with its body (whose name is in the title).
+func meetingEvent(m *Meeting, base string, t func(id string, kv ...any) string) calEvent {
 	var desc strings.Builder
 	if len(m.Agenda) > 0 {
-		desc.WriteString(agendaWord)
+		desc.WriteString(t("steering.meeting.agenda"))
 		desc.WriteString(":\n")
 		for _, a := range m.Agenda {
 			desc.WriteString(strconv.Itoa(a.Position))
@@ -138,9 +141,13 @@ func meetingEvent(m *Meeting, base, agendaWord string) calEvent {
 			desc.WriteString("\n")
 		}
 	}
-	e := calEvent{UID: m.ID + "@kim", Summary: m.BodyName + ": " + m.Title, Location: m.Place,
+	summary := m.BodyName + ": " + m.Title
+	if m.Status == MeetingCancelled {
+		summary = t("steering.calendar.summary_cancelled", "Summary", summary)
+	}
+	e := calEvent{UID: m.ID + "@kim", Summary: summary, Location: m.Place,
 		Description: strings.TrimSuffix(desc.String(), "\n"), Start: m.StartsAt, End: m.EndsAt, Created: m.CreatedAt,
-		Modified: m.UpdatedAt, Sequence: max(m.Version-1, 0), Cancelled: m.Status == MeetingCancelled}
+		Modified: m.Modified(), Sequence: m.Sequence(), Cancelled: m.Status == MeetingCancelled}
 	if base != "" {
 		e.URL = strings.TrimSuffix(base, "/") + "/sitzungen/" + m.ID
 	}

@@ -17,14 +17,31 @@ import (
 
 // A member's personal calendar feed: a secret address (/kalender/<token>) that calendar
 // programs subscribe to without a login. It lists the meetings of every body in which the
-// account is a member or a deputy, from twelve months back. Only the SHA-256 hash of the token
-// is stored; renewing the address makes the old one stop working.
+// account is a member or a deputy, of the last twelve months and all coming ones. Only the
+// SHA-256 hash of the token is stored; renewing the address makes the old one stop working.
+//
+// The address is shown once, on a page reached after the request (post/redirect/get): the
+// request (RenewCalendarFeed) ends the old address at once and marks the new one as due to be
+// shown for a few minutes; the page (RevealCalendarFeed) then issues the token it shows. A
+// reload finds nothing due and shows no (further) address, and the token is never stored.
 
 // calFeedHistory is how far back the feed lists meetings.
 const calFeedHistory = 12
 
 // calTokenLen is the length of a feed token (32 random bytes, base64url).
 const calTokenLen = 43
+
+// calRevealWindow is how long after the request the page may show the new address.
+const calRevealWindow = 10 * time.Minute
+
+// newCalToken returns a fresh random token.
+func newCalToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
 
 func calHash(token string) string {
 	h := sha256.Sum256([]byte("kim/calendar-feed/" + token))
@@ -64,32 +81,59 @@ func (s *Service) GetCalendarFeed(ctx context.Context, actor access.Actor) (*Cal
 	return f, err
 }
 
-// RenewCalendarFeed creates a new secret address for the actor's feed and returns its token
-// (shown once); an older address stops working.
+// RenewCalendarFeed creates a new secret address for the actor's feed and returns its token;
+// an older address stops working. The new address may be shown once within calRevealWindow
+// (RevealCalendarFeed, which issues it anew).
 func (s *Service) RenewCalendarFeed(ctx context.Context, actor access.Actor) (string, error) {
 	if err := access.Check(actor, KindMeeting, access.List); err != nil {
 		return "", err
 	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
+	token, err := newCalToken()
+	if err != nil {
 		return "", err
 	}
-	token := base64.RawURLEncoding.EncodeToString(b)
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE calendar_feeds SET token_hash = $3, created_at = $4 WHERE tenant_id = $1 AND user_id = $2",
-			actor.TenantID, actor.UserID, calHash(token), tx.Now)
+	err = s.DB.Write(ctx, func(tx *db.Tx) error {
+		renew, err := loopExists(ctx, tx, "SELECT 1 FROM calendar_feeds WHERE tenant_id = $1 AND user_id = $2", actor.TenantID, actor.UserID)
 		if err != nil {
 			return err
 		}
-		action := "meeting.feed_renew"
-		if n, _ := res.RowsAffected(); n == 0 {
-			action = "meeting.feed_create"
-			if _, err := tx.ExecContext(ctx, "INSERT INTO calendar_feeds (tenant_id, user_id, token_hash, created_at) VALUES ($1, $2, $3, $4)",
-				actor.TenantID, actor.UserID, calHash(token), tx.Now); err != nil {
-				return err
-			}
+		// One statement for the first address and a renewal: two requests at the same time
+		// both succeed (the later one's address is the one that works).
+		if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_feeds (tenant_id, user_id, token_hash, created_at, reveal_until) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (tenant_id, user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at,
+			reveal_until = excluded.reveal_until`, actor.TenantID, actor.UserID, calHash(token), tx.Now, tx.Now.Add(calRevealWindow)); err != nil {
+			return err
+		}
+		action := "meeting.feed_create"
+		if renew {
+			action = "meeting.feed_renew"
 		}
 		return s.loopAudit(ctx, tx, actor, action, "calendar_feed", actor.UserID, nil)
+	})
+	return token, err
+}
+
+// RevealCalendarFeed issues the token of the actor's address requested within calRevealWindow
+// and not shown yet, and returns it (the address requested is replaced by this one); "" when
+// no address is due to be shown.
+func (s *Service) RevealCalendarFeed(ctx context.Context, actor access.Actor) (string, error) {
+	if err := access.Check(actor, KindMeeting, access.List); err != nil {
+		return "", err
+	}
+	token, err := newCalToken()
+	if err != nil {
+		return "", err
+	}
+	err = s.DB.Write(ctx, func(tx *db.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE calendar_feeds SET token_hash = $3, reveal_until = NULL
+			WHERE tenant_id = $1 AND user_id = $2 AND reveal_until >= $4`, actor.TenantID, actor.UserID, calHash(token), tx.Now)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			token = ""
+		}
+		return nil
 	})
 	return token, err
 }
@@ -112,8 +156,9 @@ func (s *Service) DeleteCalendarFeed(ctx context.Context, actor access.Actor) er
 }
 
 // FeedMeetings returns, for a feed token, the meetings of the bodies in which the feed's
-// account (still active) is a member or deputy, from twelve months back, with their agendas.
-// An unknown token, or one of a disabled account, is errs.ErrNotFound.
+// account is a member or deputy, of the last twelve months and all coming ones, with their
+// agendas. An unknown token, or one of a disabled account, of a disabled tenant or of an
+// account whose role no longer reads meetings, is errs.ErrNotFound.
 func (s *Service) FeedMeetings(ctx context.Context, token string) ([]Meeting, error) {
 	if len(token) != calTokenLen {
 		return nil, errs.ErrNotFound
@@ -123,16 +168,19 @@ func (s *Service) FeedMeetings(ctx context.Context, token string) ([]Meeting, er
 	}
 	var out []Meeting
 	err := s.DB.Read(ctx, func(tx *db.Tx) error {
-		var tenantID, userID string
-		err := tx.QueryRowContext(ctx, `SELECT CAST(f.tenant_id AS TEXT), CAST(f.user_id AS TEXT) FROM calendar_feeds f
+		var tenantID, userID, role string
+		err := tx.QueryRowContext(ctx, `SELECT CAST(f.tenant_id AS TEXT), CAST(f.user_id AS TEXT), u.role FROM calendar_feeds f
 			JOIN users u ON u.tenant_id = f.tenant_id AND u.id = f.user_id
 			JOIN tenants t ON t.id = f.tenant_id
-			WHERE f.token_hash = $1 AND u.disabled_at IS NULL AND t.disabled_at IS NULL`, calHash(token)).Scan(&tenantID, &userID)
+			WHERE f.token_hash = $1 AND u.disabled_at IS NULL AND t.disabled_at IS NULL`, calHash(token)).Scan(&tenantID, &userID, &role)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.ErrNotFound
 		}
 		if err != nil {
 			return err
+		}
+		if !access.Allowed(access.Actor{UserID: userID, TenantID: tenantID, Role: access.Role(role)}, KindMeeting, access.List) {
+			return errs.ErrNotFound
 		}
 		from := tx.Now.UTC().AddDate(0, -calFeedHistory, 0)
 		if out, err = loopRows(ctx, tx, scanMeeting, "SELECT "+meetingCols+meetingFrom+` WHERE mt.tenant_id = $1 AND mt.starts_at >= $3

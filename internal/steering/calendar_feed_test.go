@@ -105,12 +105,17 @@ func TestMeetingEventDownload(t *testing.T) {
 	}
 }
 
-// feedToken creates or renews the feed of the logged-in client through the calendar page and
-// returns its path (/kalender/<token>).
+// feedToken creates or renews the feed of the logged-in client through the calendar page (the
+// request, then the page that shows the address once) and returns its path (/kalender/<token>).
 func feedToken(t *testing.T, c *apptest.Client) string {
 	t.Helper()
 	r := c.PostForm("/gremien/kalender", nil)
-	wantStatus(t, r, http.StatusOK, "renew")
+	wantStatus(t, r, http.StatusSeeOther, "renew")
+	if r.Location() != "/gremien/kalender/adresse" {
+		t.Fatalf("renew leads to %q", r.Location())
+	}
+	r = c.Get(r.Location())
+	wantStatus(t, r, http.StatusOK, "address page")
 	v, ok := r.Doc(t).Find("#feed-url").Attr("value")
 	if !ok {
 		t.Fatalf("no feed address on the page:\n%s", r.Body)
@@ -133,7 +138,7 @@ func TestCalendarFeedListsTheMembersMeetings(t *testing.T) {
 			bm.Login(access.BodyMember)
 			page := bm.Get("/gremien/kalender")
 			wantStatus(t, page, http.StatusOK, "calendar page")
-			if got := page.Doc(t).Find("main ul li").Text(); got != "Lenkungsgruppe Alpha" {
+			if got := page.Doc(t).Find("#feed-bodies li").Text(); got != "Lenkungsgruppe Alpha" {
 				t.Errorf("bodies on the page: %q", got)
 			}
 			// Meetings: a planned one of BodyA with a long agenda, one of the working group (the
@@ -183,12 +188,14 @@ func TestCalendarFeedListsTheMembersMeetings(t *testing.T) {
 			evs = parseCalendar(t, anon.Get(feed))
 			if ev := evs[work+"@kim"]; ev == nil || prop(ev, ics.ComponentPropertyStatus) != "CANCELLED" || prop(ev, ics.ComponentPropertySequence) != "1" {
 				t.Errorf("cancelled meeting in the feed: %v", uids(evs))
+			} else if got := prop(ev, ics.ComponentPropertySummary); got != "Abgesagt: AG Wohnen Alpha: Sitzung 2026-03-18" {
+				t.Errorf("summary of the cancelled meeting %q", got)
 			}
-			if len(evs) != 3 {
+			if _, ok := evs[b.MeetingWorkA.ID+"@kim"]; len(evs) != 4 || !ok { // with the working group's earlier meeting
 				t.Errorf("feed lists %v", uids(evs))
 			}
 			// The page lists both bodies now.
-			if got := bm.Get("/gremien/kalender").Doc(t).Find("main ul li").Length(); got != 2 {
+			if got := bm.Get("/gremien/kalender").Doc(t).Find("#feed-bodies li").Length(); got != 2 {
 				t.Errorf("%d bodies on the page", got)
 			}
 			// Leaving a body takes its meetings out of the feed.
@@ -196,7 +203,7 @@ func TestCalendarFeedListsTheMembersMeetings(t *testing.T) {
 				t.Fatal(err)
 			}
 			evs = parseCalendar(t, anon.Get(feed))
-			if _, ok := evs[b.MeetingA.ID+"@kim"]; ok || len(evs) != 1 {
+			if _, ok := evs[b.MeetingA.ID+"@kim"]; ok || len(evs) != 2 {
 				t.Errorf("after leaving: %v", uids(evs))
 			}
 			// The token never reaches the log.

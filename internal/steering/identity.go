@@ -16,24 +16,25 @@ import (
 // The identity check of a barrier report's text. A report must not say who the case is about:
 // before it is saved, its text is compared with the identifying values of every participant of
 // the case (CaseInfo.Identity) and searched for patterns that identify anyone (e-mail
-// addresses, long numbers, full dates). What it finds is shown to the case manager only, in the
-// form; it never goes into a log, a URL or the audit trail.
+// addresses, long numbers, dates of birth). What it finds is shown to the case manager only, in
+// the form; it never goes into a log, a URL or the audit trail.
 
-// The kinds of identity hits. The first five are values of the case's participants, the last
-// three patterns that identify whoever they belong to.
+// The kinds of identity hits. The first six are values of the case and its participants, the
+// last three patterns that identify whoever they belong to.
 const (
 	HitName      = "name"
 	HitBirthDate = "birth_date"
 	HitPhone     = "phone"
 	HitEmail     = "email"
 	HitAddress   = "address"
+	HitReference = "reference" // the case number, the client's pseudonym, a messenger handle
 	HitAnyEmail  = "any_email"
 	HitAnyNumber = "any_number"
-	HitAnyDate   = "any_date"
+	HitAnyBirth  = "any_birth_date" // a date next to "geb.", "geboren", "Geburtsdatum"
 )
 
 // HitKinds lists the kinds in the order the warning names them.
-var HitKinds = []string{HitName, HitBirthDate, HitPhone, HitEmail, HitAddress, HitAnyEmail, HitAnyNumber, HitAnyDate}
+var HitKinds = []string{HitName, HitBirthDate, HitPhone, HitEmail, HitAddress, HitReference, HitAnyEmail, HitAnyNumber, HitAnyBirth}
 
 // IdentityHit is one kind of identifying information found in a text, with the words as they
 // stand in the text.
@@ -42,9 +43,9 @@ type IdentityHit struct {
 	Words []string
 }
 
-// Bounds of the check: name parts and words shorter than identMinLetters never match; a
-// phone-like number needs identMinDigits digits, a participant's phone number matched by
-// its end identPhoneTail.
+// Bounds of the check: name parts shorter than identMinLetters are matched only as written
+// (two letters: Li, Wu) or not at all (one letter); a phone-like number needs identMinDigits
+// digits, a participant's phone number matched by its end identPhoneTail.
 const (
 	identMinLetters = 3
 	identMinDigits  = 7
@@ -55,11 +56,14 @@ const (
 
 // identValues is the participants' values sorted by kind.
 type identValues struct {
-	names     []*names.Name // single name parts
+	names     []*names.Name // single name parts of three letters or more
 	nameFolds map[string]bool
-	births    [][3]int // day, month, year
-	phones    []string // digits, national form
-	emails    []string // lower case
+	exact     map[string]bool // two-letter name parts, as written (Li, Wu, Ng)
+	phrases   [][]string      // names of several words that hold a part never matched alone (von der Heide), folded
+	refs      []string        // values matched as whole tokens, as written but for case (case number, pseudonym, @handle)
+	births    [][3]int        // day, month, year
+	phones    []string        // digits, national form
+	emails    []string        // lower case
 	streets   []identStreet
 }
 
@@ -71,13 +75,18 @@ type identStreet struct {
 var (
 	identISORe   = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)
 	identPhoneRe = regexp.MustCompile(`^[0-9 +()/.\-]+$`)
+	identMailRe  = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	identCodeRe  = regexp.MustCompile(`^[A-Z0-9]{10,}$`)
 )
 
-// identClassify sorts the participants' values by their shape: an e-mail address has an @, a birth
-// date is an ISO date (a year alone is not used), a phone number holds only digits and phone
-// punctuation, a street address has letters and a house number, and anything else is a name.
+// identClassify sorts the participants' values by their shape: an e-mail address has an @ and
+// a domain with a dot (an @ without one is a messenger handle), a birth date is an ISO date (a
+// year alone is not used), a phone number holds only digits and phone punctuation and starts
+// with 0 or + (other numbers, such as the case number, are matched as written), a single word
+// of letters and digits (the pseudonym, a handle) is matched as written, a street address has
+// letters and a house number (a street without one is not used), and anything else is a name.
 func identClassify(values []string) identValues {
-	id := identValues{nameFolds: map[string]bool{}}
+	id := identValues{nameFolds: map[string]bool{}, exact: map[string]bool{}}
 	if len(values) > identMaxValues {
 		values = values[:identMaxValues]
 	}
@@ -85,8 +94,10 @@ func identClassify(values []string) identValues {
 		v = strings.TrimSpace(v)
 		switch {
 		case v == "":
-		case strings.Contains(v, "@"):
+		case identMailRe.MatchString(v):
 			id.emails = append(id.emails, strings.ToLower(v))
+		case strings.Contains(v, "@"):
+			id.addRef(strings.TrimPrefix(v, "@"))
 		case identISORe.MatchString(v):
 			m := identISORe.FindStringSubmatch(v)
 			y, _ := strconv.Atoi(m[1])
@@ -94,27 +105,81 @@ func identClassify(values []string) identValues {
 			d, _ := strconv.Atoi(m[3])
 			id.births = append(id.births, [3]int{d, mo, y})
 		case identPhoneRe.MatchString(v):
-			if d := identPhone(v); len(d) >= 5 {
-				id.phones = append(id.phones, d)
+			if t := strings.TrimLeft(v, "( "); strings.HasPrefix(t, "0") || strings.HasPrefix(t, "+") {
+				if d := identPhone(v); len(d) >= 5 {
+					id.phones = append(id.phones, d)
+				}
+			} else if len(identDigits(v)) >= identPhoneTail {
+				id.addRef(v) // the case number; a year alone is no reference
+			}
+		case !strings.ContainsFunc(v, unicode.IsSpace) && strings.ContainsFunc(v, unicode.IsDigit) && strings.ContainsFunc(v, unicode.IsLetter):
+			id.addRef(v)
+			if s, ok := identParseStreet(v); ok {
+				id.streets = append(id.streets, s)
 			}
 		case strings.ContainsAny(v, "0123456789"):
 			if s, ok := identParseStreet(v); ok {
 				id.streets = append(id.streets, s)
 			}
+		case identCodeRe.MatchString(v):
+			// a pseudonym of letters only; it may also be a name written in capitals
+			id.addRef(v)
+			id.addName(v)
+		case identIsStreet(v):
+			// a street without a house number names no one; its words are no names
 		default:
-			for _, w := range identWords(v) {
-				if utf8.RuneCountInString(w.text) < identMinLetters {
-					continue
-				}
-				n := names.Parse(w.text)
-				if toks := n.Tokens(); len(toks) == 1 && !id.nameFolds[toks[0]] {
-					id.nameFolds[toks[0]] = true
-					id.names = append(id.names, n)
-				}
-			}
+			id.addName(v)
 		}
 	}
 	return id
+}
+
+// addRef adds a value matched as a whole token.
+func (id *identValues) addRef(v string) {
+	if utf8.RuneCountInString(v) >= identMinLetters && !slices.Contains(id.refs, strings.ToLower(v)) {
+		id.refs = append(id.refs, strings.ToLower(v))
+	}
+}
+
+// addName adds the parts of a name. A particle (von, al), a function word (der, und) or an
+// initial is no name part on its own: it is matched only together with the name part that
+// follows it (von der Heide, al-Hassan, O. Shevchenko). Two-letter parts are matched as
+// written.
+func (id *identValues) addName(v string) {
+	words := identWords(v)
+	var run []string // particles waiting for their name part
+	for _, w := range words {
+		n := utf8.RuneCountInString(w.text)
+		lower := strings.ToLower(w.text)
+		if n < 2 || identParticles[lower] || identStopWords[lower] {
+			run = append(run, identFold(w.text))
+			continue
+		}
+		if len(run) > 0 {
+			id.phrases = append(id.phrases, append(run, identFold(w.text)))
+			run = nil
+		}
+		if n == 2 {
+			id.exact[w.text] = true
+			continue
+		}
+		p := names.Parse(w.text)
+		if toks := p.Tokens(); len(toks) == 1 && !id.nameFolds[toks[0]] {
+			id.nameFolds[toks[0]] = true
+			id.names = append(id.names, p)
+		}
+	}
+	if len(run) > 0 && len(run) < len(words) {
+		// particles after the last name part (Hassan Al): the name ends with them
+		last := words[len(words)-len(run)-1]
+		id.phrases = append(id.phrases, append([]string{identFold(last.text)}, run...))
+	}
+}
+
+// identIsStreet reports whether v names a street (Kölner Straße, Hauptstr.).
+func identIsStreet(v string) bool {
+	ws := identWords(v)
+	return len(ws) > 0 && strings.HasSuffix(identFold(ws[len(ws)-1].text), "str")
 }
 
 // identWord is a word of a text with its position.
@@ -151,9 +216,17 @@ func identFirstRune(s string) rune {
 	return r
 }
 
-// identStopWords are German and English function words that sound like short names (nur ~ Nour,
-// mir ~ Amir). They never match a name by sound; a name part written exactly like one still
-// matches.
+// identParticles are the particles of names (von der Heide, al-Hassan, dos Santos): never a
+// name part on their own.
+var identParticles = map[string]bool{
+	"von": true, "van": true, "der": true, "den": true, "dem": true, "del": true, "dos": true, "das": true, "bin": true,
+	"ibn": true, "ben": true, "ter": true, "ten": true, "zum": true, "zur": true, "vom": true, "al": true, "el": true,
+	"de": true, "da": true, "di": true, "la": true, "le": true,
+}
+
+// identStopWords are German and English function words, some of which sound like short names
+// (nur ~ Nour, mir ~ Amir). They are never a name part on their own and never match a name by
+// sound.
 var identStopWords = map[string]bool{
 	"nur": true, "mir": true, "mit": true, "und": true, "oder": true, "sehr": true, "ein": true, "eine": true, "einen": true,
 	"der": true, "die": true, "das": true, "den": true, "dem": true, "des": true, "dass": true, "sie": true, "ihr": true, "ihre": true,
@@ -166,11 +239,26 @@ var identStopWords = map[string]bool{
 	"amt": true, "tag": true, "jahr": true, "monat": true, "frau": true, "herr": true, "kind": true, "kinder": true,
 }
 
-// matchName reports whether a word of the text is one of the participants' name parts: written
-// the same once case, diacritics and transliteration are set aside (Müller, MULLER, Mueller,
-// Олена ~ Olena), or a spelling variant the name matcher is sure of (Mohammed ~ Muhammad ~ محمد).
+// matchName reports whether a word of the text is one of the participants' name parts: a
+// two-letter part written exactly so; a longer one written the same once case, diacritics and
+// transliteration are set aside (Müller, MULLER, Mueller, Олена ~ Olena), or a spelling variant
+// the name matcher is sure of (Mohammed ~ Muhammad ~ محمد); each also in its possessive form
+// (Samirs, Haddads, Samir's, Klaus').
 func (id *identValues) matchName(w string) bool {
-	if utf8.RuneCountInString(w) < identMinLetters {
+	if id.exact[w] || id.matchPart(w) {
+		return true
+	}
+	for _, base := range identPossessive(w) {
+		if id.matchPart(base) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchPart compares a word with the name parts of three letters or more.
+func (id *identValues) matchPart(w string) bool {
+	if utf8.RuneCountInString(w) < identMinLetters || identStopWords[strings.ToLower(w)] || identParticles[strings.ToLower(w)] {
 		return false
 	}
 	n := names.Parse(w)
@@ -181,9 +269,6 @@ func (id *identValues) matchName(w string) bool {
 	if id.nameFolds[toks[0]] {
 		return true
 	}
-	if identStopWords[strings.ToLower(w)] {
-		return false
-	}
 	for _, p := range id.names {
 		if r := names.CompareNames(n, p); r.Match && r.Score >= identNameScore {
 			return true
@@ -192,7 +277,21 @@ func (id *identValues) matchName(w string) bool {
 	return false
 }
 
-// CheckIdentity returns what in text may identify a person: values of the case's
+// identPossessive returns w without a possessive ending ('s, ’s, ', ’, s, es), where at least
+// identMinLetters letters remain.
+func identPossessive(w string) []string {
+	var out []string
+	for _, suffix := range []string{"'s", "’s", "'", "’", "es", "s"} {
+		if len(w) > len(suffix) && strings.HasSuffix(strings.ToLower(w), suffix) {
+			if base := w[:len(w)-len(suffix)]; utf8.RuneCountInString(base) >= identMinLetters {
+				out = append(out, base)
+			}
+		}
+	}
+	return out
+}
+
+// CheckIdentity returns what in text may identify a person: values of the case and its
 // participants (identity, see CaseInfo.Identity) and patterns that identify anyone. The result
 // is empty for a text that names nobody.
 func CheckIdentity(text string, values []string) []IdentityHit {
@@ -204,8 +303,9 @@ func CheckIdentity(text string, values []string) []IdentityHit {
 			found[kind] = append(found[kind], w)
 		}
 	}
-	// E-mail addresses first, then dates, then numbers: each is blanked out of the text once
-	// found, so that a date is not also a number.
+	// E-mail addresses first, then the case's references, dates, streets, numbers, names of
+	// several words and single name parts: each is blanked out of the text once found, so that
+	// a date is not also a number.
 	rest := []byte(text)
 	blank := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -221,11 +321,19 @@ func CheckIdentity(text string, values []string) []IdentityHit {
 		}
 		blank(m[0], m[1])
 	}
+	for _, ref := range id.refs {
+		re := regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}_])@?(` + regexp.QuoteMeta(ref) + `)(?:$|[^\p{L}\p{N}_])`)
+		for _, m := range re.FindAllSubmatchIndex(rest, -1) {
+			add(HitReference, text[m[2]:m[3]])
+			blank(m[2], m[3])
+		}
+	}
 	for _, m := range identDates(string(rest)) {
-		if id.isBirth(m.day, m.month, m.year, m.short) {
+		switch {
+		case id.isBirth(m):
 			add(HitBirthDate, text[m.start:m.end])
-		} else {
-			add(HitAnyDate, text[m.start:m.end])
+		case identNearBirth(text, m.start, m.end):
+			add(HitAnyBirth, text[m.start:m.end])
 		}
 		blank(m.start, m.end)
 	}
@@ -243,13 +351,16 @@ func CheckIdentity(text string, values []string) []IdentityHit {
 			add(HitAnyNumber, raw)
 		}
 	}
+	for _, s := range id.findPhrases(string(rest)) {
+		add(HitName, text[s[0]:s[1]])
+		blank(s[0], s[1])
+	}
 	known := map[string]bool{}
 	for _, w := range identWords(string(rest)) {
-		key := strings.ToLower(w.text)
-		m, ok := known[key]
+		m, ok := known[w.text]
 		if !ok {
 			m = id.matchName(w.text)
-			known[key] = m
+			known[w.text] = m
 		}
 		if m {
 			add(HitName, w.text)
@@ -264,78 +375,36 @@ func CheckIdentity(text string, values []string) []IdentityHit {
 	return out
 }
 
-var (
-	identEmailRe  = regexp.MustCompile(`[\p{L}0-9._%+\-]+@[\p{L}0-9\-]+(?:\.[\p{L}0-9\-]+)*\.\p{L}{2,}`)
-	identNumberRe = regexp.MustCompile(`(?:\+|\b)\d(?:[ \-/()]{0,3}\d)+\b`)
-	// Dates: 1.4.1990, 01.04.90, 1. 4. 1990, 1990-04-01, 01/04/1990, 1. April 1990, 1. Apr. 1990.
-	identNumDateRe  = regexp.MustCompile(`\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})\b|\b(\d{4})-(\d{1,2})-(\d{1,2})\b|\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b`)
-	identWordDateRe = regexp.MustCompile(`(?i)\b(\d{1,2})\.?\s*(januar|jänner|jan|februar|feb|märz|maerz|mär|mrz|april|apr|mai|juni|jun|juli|jul|august|aug|september|sept|sep|oktober|okt|november|nov|dezember|dez|january|february|march|mar|may|june|july|october|oct|december|dec)\.?\s*(\d{4})\b`)
-)
-
-var identMonths = map[string]int{
-	"januar": 1, "jänner": 1, "jan": 1, "january": 1, "februar": 2, "feb": 2, "february": 2, "märz": 3, "maerz": 3, "mär": 3,
-	"mrz": 3, "march": 3, "mar": 3, "april": 4, "apr": 4, "mai": 5, "may": 5, "juni": 6, "jun": 6, "june": 6, "juli": 7,
-	"jul": 7, "july": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9, "oktober": 10, "okt": 10, "october": 10,
-	"oct": 10, "november": 11, "nov": 11, "dezember": 12, "dez": 12, "december": 12, "dec": 12,
-}
-
-type identDate struct {
-	start, end       int
-	day, month, year int
-	short            bool // two-digit year
-}
-
-// identDates returns the full dates (day, month and year) in s.
-func identDates(s string) []identDate {
-	var out []identDate
-	atoi := func(x string) int { n, _ := strconv.Atoi(x); return n }
-	for _, m := range identNumDateRe.FindAllStringSubmatchIndex(s, -1) {
-		g := func(i int) string {
-			if m[2*i] < 0 {
-				return ""
-			}
-			return s[m[2*i]:m[2*i+1]]
-		}
-		var d, mo int
-		var y string
-		switch {
-		case g(1) != "":
-			d, mo, y = atoi(g(1)), atoi(g(2)), g(3)
-		case g(4) != "":
-			d, mo, y = atoi(g(6)), atoi(g(5)), g(4)
-		default:
-			d, mo, y = atoi(g(7)), atoi(g(8)), g(9)
-		}
-		if d >= 1 && d <= 31 && mo >= 1 && mo <= 12 {
-			out = append(out, identDate{m[0], m[1], d, mo, atoi(y), len(y) == 2})
-		}
+// findPhrases returns the spans of s where a name of several words stands whole (von der
+// Heide, al-Hassan), its last word also in the possessive form.
+func (id *identValues) findPhrases(s string) [][2]int {
+	if len(id.phrases) == 0 {
+		return nil
 	}
-	for _, m := range identWordDateRe.FindAllStringSubmatchIndex(s, -1) {
-		d, mo, y := atoi(s[m[2]:m[3]]), identMonths[strings.ToLower(s[m[4]:m[5]])], atoi(s[m[6]:m[7]])
-		if d >= 1 && d <= 31 && mo > 0 && !identOverlaps(out, m[0], m[1]) {
-			out = append(out, identDate{m[0], m[1], d, mo, y, false})
+	ws := identWords(s)
+	folds := make([]string, len(ws))
+	for i, w := range ws {
+		folds[i] = identFold(w.text)
+	}
+	var out [][2]int
+	for _, p := range id.phrases {
+	next:
+		for i := 0; i+len(p) <= len(ws); i++ {
+			for k, part := range p {
+				if f := folds[i+k]; f != part && (k < len(p)-1 || !slices.ContainsFunc(identPossessive(ws[i+k].text), func(b string) bool { return identFold(b) == part })) {
+					continue next
+				}
+			}
+			out = append(out, [2]int{ws[i].start, ws[i+len(p)-1].end})
 		}
 	}
 	return out
 }
 
-func identOverlaps(ds []identDate, lo, hi int) bool {
-	for _, d := range ds {
-		if lo < d.end && d.start < hi {
-			return true
-		}
-	}
-	return false
-}
-
-func (id *identValues) isBirth(d, m, y int, short bool) bool {
-	for _, b := range id.births {
-		if b[0] == d && b[1] == m && (y == b[2] || short && y == b[2]%100) {
-			return true
-		}
-	}
-	return false
-}
+var (
+	identEmailRe  = regexp.MustCompile(`[\p{L}0-9._%+\-]+@[\p{L}0-9\-]+(?:\.[\p{L}0-9\-]+)*\.\p{L}{2,}`)
+	identNumberRe = regexp.MustCompile(`(?:\+|\b)\d(?:[ \-/()]{0,3}\d)+\b`)
+)
 
 func identDigits(s string) string {
 	var b strings.Builder

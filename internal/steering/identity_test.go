@@ -9,7 +9,7 @@ import (
 // The participants of a case as casework hands them over (CaseInfo.Identity).
 var testIdentity = []string{
 	"Samir", "Müller-Haddad", "سمير", "Samir Mueller", "1990-04-01", "0212 123456", "+49 171 9876543", "samir.m@example.org",
-	"Kölner Straße 12a", "Olena", "Шевченко", "1985", "Mohammed",
+	"Kölner Straße 12a", "Olena", "Шевченко", "1985", "Mohammed", "Öztürk",
 }
 
 func hitsOf(hits []IdentityHit) map[string][]string {
@@ -45,7 +45,20 @@ func TestIdentityCheckFindsTheParticipants(t *testing.T) {
 		{"wohnt koelner strasse 12a im dritten Stock", HitAddress, "koelner strasse 12a"},
 		{"Mail an jemand@web.de geschickt", HitAnyEmail, "jemand@web.de"},
 		{"Rückruf unter 0176 55512345 erbeten", HitAnyNumber, "0176 55512345"},
-		{"Termin am 15.03.2026 abgesagt", HitAnyDate, "15.03.2026"},
+		{"Am 1. April 1990 geboren, seitdem", HitBirthDate, "1. April 1990"},
+		{"born on April 1, 1990", HitBirthDate, "April 1, 1990"},
+		{"Geburtstag am 01.04. gefeiert", HitBirthDate, "01.04."}, // the birthday without the year
+		{"geb. 3.7.1985 in Aleppo", HitAnyBirth, "3.7.1985"},      // someone's date of birth
+		{"Geburtsdatum: 12.11.1979", HitAnyBirth, "12.11.1979"},
+		{"am 5. Mai 1980 geboren", HitAnyBirth, "5. Mai 1980"},
+		// possessive forms
+		{"Samirs Antrag liegt seit Monaten.", HitName, "Samirs"},
+		{"Müllers Antrag liegt seit Monaten.", HitName, "Müllers"},
+		{"Haddads Antrag liegt seit Monaten.", HitName, "Haddads"},
+		{"Mohammeds Sohn bekommt keinen Platz.", HitName, "Mohammeds"},
+		{"Samir's application is pending.", HitName, "Samir's"},
+		{"Samir’s application is pending.", HitName, "Samir’s"},
+		{"Öztürks Antrag liegt seit Monaten.", HitName, "Öztürks"},
 	} {
 		hits := hitsOf(CheckIdentity(c.text, testIdentity))
 		if !slices.Contains(hits[c.kind], c.word) {
@@ -91,5 +104,82 @@ func TestIdentityCheckIsBounded(t *testing.T) {
 	}
 	if hits := CheckIdentity(long, many); len(hits) != 0 {
 		t.Errorf("hits %v", hits)
+	}
+}
+
+func TestIdentityCheckIgnoresOrdinaryDates(t *testing.T) {
+	// Procedure durations need dates: only dates of birth are flagged.
+	for _, text := range []string{
+		"Termin am 15.03.2026 abgesagt",
+		"Der Antrag wurde am 02.01.2026 gestellt und am 15.03.2026 beschieden; Wartezeit vom 2. Januar 2026 bis zum 15. März 2026.",
+		"Termin am 15.03. abgesagt, nächster Termin im April 2026.",
+	} {
+		if hits := CheckIdentity(text, testIdentity); len(hits) != 0 {
+			t.Errorf("%q: unexpected hits %v", text, hits)
+		}
+	}
+}
+
+func TestIdentityCheckNameParticles(t *testing.T) {
+	people := []string{"Anna von der Heide", "Ali al-Hassan", "Maria dos Santos"}
+	// Particles and function words are no name parts on their own.
+	for _, text := range []string{
+		"Der Antrag von der Behörde liegt bei dem Amt; die Akte ist bei der Stelle.",
+		"Das Amt hat dos und don'ts veröffentlicht, al dente.",
+	} {
+		if hits := CheckIdentity(text, people); len(hits) != 0 {
+			t.Errorf("%q: unexpected hits %v", text, hits)
+		}
+	}
+	// The whole name, and the parts that are names, are found.
+	for text, want := range map[string]string{
+		"Frau von der Heide wartet.":    "von der Heide",
+		"Frau Heide wartet.":            "Heide",
+		"Herr al-Hassan wartet.":        "al-Hassan",
+		"Herr Hassan wartet.":           "Hassan",
+		"Frau dos Santos wartet.":       "dos Santos",
+		"Von der Heides Antrag wartet.": "Von der Heides",
+	} {
+		if got := hitsOf(CheckIdentity(text, people))[HitName]; !slices.Equal(got, []string{want}) {
+			t.Errorf("%q: names %v, want %q", text, got, want)
+		}
+	}
+}
+
+func TestIdentityCheckTwoLetterNames(t *testing.T) {
+	people := []string{"Li Wu", "Ng", "Do"}
+	for text, want := range map[string][]string{
+		"Frau Li und Herr Wu warten.":        {"Li", "Wu"},
+		"Familie Ng wartet.":                 {"Ng"},
+		"Do wartet seit Monaten.":            {"Do"},
+		"Die Linie wurde eingestellt.":       nil, // part of a word
+		"li, wu und do kleingeschrieben.":    nil, // as written only
+		"Familie Lee und Familie Woo warten": nil, // no sound matching
+	} {
+		if got := hitsOf(CheckIdentity(text, people))[HitName]; !slices.Equal(got, want) {
+			t.Errorf("%q: names %v, want %v", text, got, want)
+		}
+	}
+}
+
+func TestIdentityCheckReferences(t *testing.T) {
+	// The case number, the client's pseudonym and a messenger handle are matched as written.
+	refs := []string{"2026-00017", "QX7KM2PLRT4VN8ZA", "@samir90", "Kölner Straße", "QXKMPLRTVNZABCDE"}
+	for text, want := range map[string]string{
+		"Aus Fall 2026-00017 gemeldet.":         "2026-00017",
+		"Pseudonym qx7km2plrt4vn8za im Bericht": "qx7km2plrt4vn8za",
+		"Kontakt über Telegram @samir90.":       "samir90",
+		"Kontakt über samir90, täglich.":        "samir90",
+	} {
+		hits := hitsOf(CheckIdentity(text, refs))
+		if !slices.Equal(hits[HitReference], []string{want}) || len(hits[HitAnyEmail]) > 0 || len(hits[HitAnyNumber]) > 0 || len(hits[HitPhone]) > 0 {
+			t.Errorf("%q: hits %v, want reference %q", text, hits, want)
+		}
+	}
+	// A street without a house number names no one: its words are no names.
+	for _, text := range []string{"Beratung in der Kölner Straße ausgebucht.", "Die Nummer samir901 ist eine andere."} {
+		if hits := CheckIdentity(text, refs); len(hits) != 0 {
+			t.Errorf("%q: unexpected hits %v", text, hits)
+		}
 	}
 }

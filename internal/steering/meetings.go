@@ -51,6 +51,12 @@ type Meeting struct {
 	UpdatedAt time.Time
 	Version   int
 
+	// The body's state: its name is part of the calendar event, so its changes count as the
+	// event's changes.
+	BodyActive    bool
+	BodyUpdatedAt time.Time
+	BodyVersion   int
+
 	// Filled on the meeting's page.
 	Agenda     []MeetingAgendaItem
 	Attendance []BodyMember // members with their recorded attendance
@@ -80,6 +86,7 @@ type MeetingAgendaItem struct {
 // recommendation (recorded with the recommendation's decision).
 type MeetingDecision struct {
 	ID                  string
+	MeetingID           string
 	Position            int
 	Text                string
 	ThemeID             string
@@ -190,16 +197,35 @@ func meetingClock(v *errs.Validation, field string, s *string) (int, bool) {
 	return hh*60 + mm, true
 }
 
-// meetingAt returns the instant of a time of day on a calendar day in Europe/Berlin; a time
-// that does not exist on that day (the hour skipped when summer time begins) is refused.
+// meetingAt returns the instant of a time of day on a calendar day in Europe/Berlin. A time
+// that does not exist on that day (the hour skipped when summer time begins) is refused. A time
+// that exists twice (the hour repeated when summer time ends, 02:00–02:59 on the last Sunday
+// of October) is its first occurrence, still in summer time (time.Date leaves the choice open).
 func meetingAt(v *errs.Validation, field string, day time.Time, minutes int) (time.Time, bool) {
-	t := time.Date(day.Year(), day.Month(), day.Day(), minutes/60, minutes%60, 0, 0, valid.Berlin)
-	if t.Hour() != minutes/60 || t.Minute() != minutes%60 {
+	h, m := minutes/60, minutes%60
+	t := time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, valid.Berlin)
+	if t.Hour() != h || t.Minute() != m {
 		v.Add(field, "steering.meeting.time_gap")
 		return time.Time{}, false
 	}
+	if e := t.Add(-time.Hour); e.Day() == t.Day() && e.Hour() == h && e.Minute() == m {
+		t = e
+	}
 	return t.UTC(), true
 }
+
+// Modified is when the meeting's calendar event last changed: the later of the meeting's and
+// its body's last change.
+func (m *Meeting) Modified() time.Time {
+	if m.BodyUpdatedAt.After(m.UpdatedAt) {
+		return m.BodyUpdatedAt
+	}
+	return m.UpdatedAt
+}
+
+// Sequence is the revision of the meeting's calendar event (RFC 5545 SEQUENCE): it counts the
+// changes of the meeting and of its body, so that it grows with each of them.
+func (m *Meeting) Sequence() int { return max(m.Version-1, 0) + max(m.BodyVersion-1, 0) }
 
 // MeetingDecisionInput is a decision recorded on a meeting's page.
 type MeetingDecisionInput struct {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"kim/internal/platform/access"
+	"kim/internal/platform/errs"
 	"kim/internal/platform/ids"
 	"kim/internal/platform/valid"
 	"kim/internal/platform/web"
@@ -20,6 +21,10 @@ func (h *HTTP) meetingRoutes(rt *web.Router) {
 	rt.Handle("GET /sitzungen/{id}", web.Staff, h.meetingView)
 	rt.Handle("POST /sitzungen/{id}", web.Staff, h.meetingUpdate)
 	rt.Handle("POST /sitzungen/{id}/beschluesse", web.Staff, h.meetingDecisionAdd)
+	rt.Handle("GET /beschluesse/{id}", web.Staff, h.decisionView)
+	rt.Handle("POST /beschluesse/{id}", web.Staff, h.decisionUpdate)
+	rt.Handle("GET /beschluesse/{id}/loeschen", web.Staff, h.decisionDeleteConfirm)
+	rt.Handle("POST /beschluesse/{id}/loeschen", web.Staff, h.decisionDelete)
 	rt.Handle("GET /sitzungen/{id}/protokoll.pdf", web.Staff, h.meetingMinutes)
 	rt.Handle("GET /sitzungen/{id}/termin.ics", web.Staff, h.meetingICS)
 }
@@ -98,29 +103,44 @@ func meetingRows(titles, themes []string) []meetingAgendaRow {
 
 type meetingFormData struct {
 	Bodies []web.Option
+	Body   *Body // nil: the body is chosen first
 	Themes []web.Option
 	Agenda []meetingAgendaRow
 }
 
-var meetingFields = web.Fields("body_id", "steering.meeting.body", "title", "steering.meeting.title", "date", "steering.meeting.date",
-	"start", "steering.meeting.start", "end", "steering.meeting.end", "place", "steering.meeting.place", "status", "steering.meeting.status",
-	"agenda", "steering.meeting.agenda", "attendance", "steering.meeting.attendance", "minutes", "steering.meeting.minutes",
-	"text", "steering.meeting.decision_text", "theme_id", "steering.meeting.decision_theme")
+var meetingFields = web.Fields("body_id", "steering.meeting.body", "gremium", "steering.meeting.body", "title", "steering.meeting.title",
+	"date", "steering.meeting.date", "start", "steering.meeting.start", "end", "steering.meeting.end", "place", "steering.meeting.place",
+	"status", "steering.meeting.status", "agenda", "steering.meeting.agenda", "attendance", "steering.meeting.attendance",
+	"minutes", "steering.meeting.minutes", "text", "steering.meeting.decision_text", "theme_id", "steering.meeting.decision_theme")
 
-// meetingForm renders the form of a new meeting.
+// meetingForm renders the form of a new meeting: first a small form that chooses the body (an
+// active one), then the meeting's form with the themes of that body. A form that failed (err)
+// comes back with its values and messages; without a usable body it comes back as the choice
+// of the body, with the message on it.
 func (h *HTTP) meetingForm(w http.ResponseWriter, r *http.Request, actor access.Actor, values url.Values, err error) {
-	bodies, oerr := h.S.BodyOptions(r.Context(), actor)
-	var themes []web.Option
-	if oerr == nil {
-		themes, oerr = h.S.MeetingThemes(r.Context(), actor, values.Get("body_id"))
-	}
-	if oerr != nil {
-		h.R.Fail(w, r, oerr)
+	body := values.Get("body_id")
+	plan, perr := h.S.PlanMeeting(r.Context(), actor, body)
+	if perr != nil && !(err != nil && errs.CodeOf(perr) == errs.NotFound) {
+		h.R.Fail(w, r, perr)
 		return
+	}
+	if plan.Body != nil && !plan.Body.Active {
+		if err == nil {
+			err = bodyFail("body_id", "steering.meeting.body_inactive")
+		}
+		plan.Body = nil
+	}
+	if plan.Body == nil {
+		// The choice of the body: its field is "gremium" (a GET form); a message on the body
+		// goes there.
+		if e := errs.As(err); e != nil && e.Fields["body_id"].ID != "" {
+			err = bodyFail("gremium", e.Fields["body_id"].ID)
+		}
+		values = url.Values{"gremium": {body}}
 	}
 	f := web.NewForm(values)
 	f.Fields = meetingFields
-	v := web.View{Title: "steering.meeting.new_title", Form: f, Data: meetingFormData{Bodies: bodies, Themes: themes,
+	v := web.View{Title: "steering.meeting.new_title", Form: f, Data: meetingFormData{Bodies: plan.Bodies, Body: plan.Body, Themes: plan.Themes,
 		Agenda: meetingRows(values["agenda_title"], values["agenda_theme"])}}
 	if err != nil {
 		h.R.FormFailed(w, r, err, "steering/meeting_form", v)
@@ -134,16 +154,7 @@ func (h *HTTP) meetingNew(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	body := r.URL.Query().Get("gremium")
-	if body != "" {
-		b, err := h.S.GetBody(r.Context(), actor, body)
-		if err != nil {
-			h.R.Fail(w, r, err)
-			return
-		}
-		body = b.ID
-	}
-	h.meetingForm(w, r, actor, url.Values{"body_id": {body}, "start": {"14:00"}, "end": {"16:00"}}, nil)
+	h.meetingForm(w, r, actor, url.Values{"body_id": {r.URL.Query().Get("gremium")}, "start": {"14:00"}, "end": {"16:00"}}, nil)
 }
 
 // meetingInput reads the meeting forms.
@@ -235,6 +246,12 @@ func (h *HTTP) meetingPage(w http.ResponseWriter, r *http.Request, posted url.Va
 		}
 	}
 	values := meetingValues(m)
+	if errs.CodeOf(failed) == errs.Conflict && posted != nil {
+		// Changed meanwhile: the input stays in the form with the stored version, so that saving
+		// again (after comparing with the stored state on the page) overwrites it.
+		posted.Set("version", strconv.Itoa(m.Version))
+		failed = errs.E(errs.Conflict, "steering.meeting.conflict")
+	}
 	if posted != nil {
 		if posted.Has("title") { // the meeting form: its attendance comes from the post
 			for k := range values {
@@ -306,15 +323,6 @@ func (h *HTTP) meetingMinutes(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(pdf)
 }
 
-// calBase returns the address of the installation for links in calendar events.
-func calBase(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || web.ClientFrom(r.Context()).HTTPS {
-		scheme = "https"
-	}
-	return (&url.URL{Scheme: scheme, Host: r.Host}).String()
-}
-
 func (h *HTTP) meetingICS(w http.ResponseWriter, r *http.Request) {
 	actor, ok := h.loopCheck(w, r, KindMeeting, access.View)
 	if !ok {
@@ -325,8 +333,7 @@ func (h *HTTP) meetingICS(w http.ResponseWriter, r *http.Request) {
 		h.R.Fail(w, r, err)
 		return
 	}
-	agenda := h.R.Localizer(r).T("steering.meeting.agenda")
-	writeICSResponse(w, "attachment", meetingFile(m, "ics"), writeCalendar("", []calEvent{meetingEvent(m, calBase(r), agenda)}))
+	writeICSResponse(w, "attachment", meetingFile(m, "ics"), writeCalendar("", []calEvent{meetingEvent(m, calBase(r), h.R.Localizer(r).T)}))
 }
 
 // writeICSResponse answers with a calendar; disposition is "attachment" for a download,

@@ -11,23 +11,27 @@ import (
 	"kim/internal/platform/db"
 	"kim/internal/platform/errs"
 	"kim/internal/platform/ids"
+	"kim/internal/platform/valid"
 	"kim/internal/platform/web"
 )
 
 const meetingCols = `mt.id, mt.tenant_id, mt.body_id, b.name, b.type, mt.title, mt.starts_at, mt.ends_at, mt.place, mt.status, mt.minutes,
-	mt.created_at, mt.updated_at, mt.version`
+	mt.created_at, mt.updated_at, mt.version, b.active, b.updated_at, b.version`
 
 const meetingFrom = ` FROM meetings mt JOIN bodies b ON b.tenant_id = mt.tenant_id AND b.id = mt.body_id`
 
 func scanMeeting(row loopScanner, m *Meeting) error {
 	return row.Scan(&m.ID, &m.TenantID, &m.BodyID, &m.BodyName, &m.BodyType, &m.Title, &m.StartsAt, &m.EndsAt, &m.Place, &m.Status,
-		&m.Minutes, &m.CreatedAt, &m.UpdatedAt, &m.Version)
+		&m.Minutes, &m.CreatedAt, &m.UpdatedAt, &m.Version, &m.BodyActive, &m.BodyUpdatedAt, &m.BodyVersion)
 }
 
-// loadMeeting returns a meeting of the actor's tenant the actor may act on with a.
+// loadMeeting returns a meeting of the actor's tenant the actor may act on with a; a body
+// member reaches the meetings of the own bodies only (another is not found).
 func loadMeeting(ctx context.Context, tx *db.Tx, actor access.Actor, a access.Action, id string) (*Meeting, error) {
 	m := &Meeting{}
-	err := scanMeeting(tx.QueryRowContext(ctx, "SELECT "+meetingCols+meetingFrom+" WHERE mt.tenant_id = $1 AND mt.id = $2", actor.TenantID, id), m)
+	own, args := ownBodies(actor, "mt.body_id", 3)
+	err := scanMeeting(tx.QueryRowContext(ctx, "SELECT "+meetingCols+meetingFrom+" WHERE mt.tenant_id = $1 AND mt.id = $2 AND "+own,
+		append([]any{actor.TenantID, id}, args...)...), m)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.ErrNotFound
 	}
@@ -37,13 +41,15 @@ func loadMeeting(ctx context.Context, tx *db.Tx, actor access.Actor, a access.Ac
 	return m, access.Can(actor, a, access.Resource{Kind: KindMeeting, TenantID: m.TenantID})
 }
 
-// ListMeetings lists the meetings of the bodies of the actor's tenant.
+// ListMeetings lists the meetings of the bodies of the actor's tenant (a body member's own
+// bodies).
 func (s *Service) ListMeetings(ctx context.Context, actor access.Actor, q web.ListQuery, f MeetingFilter) ([]Meeting, int, error) {
 	if err := access.Check(actor, KindMeeting, access.List); err != nil {
 		return nil, 0, err
 	}
 	scope := access.Scope(actor, KindMeeting, access.List, "mt", 1)
-	where, args := scope.SQL, scope.Args
+	own, oargs := ownBodies(actor, "mt.body_id", len(scope.Args)+1)
+	where, args := scope.SQL+" AND "+own, append(scope.Args, oargs...)
 	if ids.Valid(f.BodyID) {
 		args = append(args, f.BodyID)
 		where += " AND mt.body_id = $" + strconv.Itoa(len(args))
@@ -116,21 +122,18 @@ func meetingDetails(ctx context.Context, tx *db.Tx, m *Meeting) (err error) {
 	if m.Attendance, err = meetingMembers(ctx, tx, m); err != nil {
 		return err
 	}
-	m.Decisions, err = loopRows(ctx, tx, func(row loopScanner, d *MeetingDecision) error {
-		return row.Scan(&d.ID, &d.Position, &d.Text, &d.ThemeID, &d.ThemeTitle, &d.RecommendationID, &d.RecommendationTitle, &d.CreatedAt)
-	}, `SELECT d.id, d.position, d.text, COALESCE(CAST(d.theme_id AS TEXT), ''), COALESCE(t.title, ''),
-		COALESCE(CAST(d.recommendation_id AS TEXT), ''), COALESCE(r.title, ''), d.created_at
-		FROM meeting_decisions d LEFT JOIN themes t ON t.tenant_id = d.tenant_id AND t.id = d.theme_id
-		LEFT JOIN recommendations r ON r.tenant_id = d.tenant_id AND r.id = d.recommendation_id
-		WHERE d.tenant_id = $1 AND d.meeting_id = $2 ORDER BY d.position, d.id`, m.TenantID, m.ID)
+	m.Decisions, err = meetingDecisions(ctx, tx, m.TenantID, "d.meeting_id = $2", m.ID)
 	return err
 }
 
-// meetingMembers returns the current members of the meeting's body and the former members
-// whose attendance was recorded, each with that attendance.
+// meetingMembers returns the members of the meeting's body on the meeting's day — those who
+// belonged to it from that day or earlier (since) and had not left before the meeting began —
+// and every member whose attendance was recorded, each with that attendance.
 func meetingMembers(ctx context.Context, tx *db.Tx, m *Meeting) ([]BodyMember, error) {
-	ms, err := bodyMembers(ctx, tx, m.TenantID, `m.body_id = $2 AND (m.removed_at IS NULL OR EXISTS (SELECT 1 FROM meeting_attendance x
-		WHERE x.tenant_id = m.tenant_id AND x.member_id = m.id AND x.meeting_id = $3))`, m.BodyID, m.ID)
+	ms, err := bodyMembers(ctx, tx, m.TenantID, `m.body_id = $2 AND (EXISTS (SELECT 1 FROM meeting_attendance x
+		WHERE x.tenant_id = m.tenant_id AND x.member_id = m.id AND x.meeting_id = $3)
+		OR (m.since <= $4 AND (m.removed_at IS NULL OR m.removed_at > $5)))`,
+		m.BodyID, m.ID, m.StartsAt.In(valid.Berlin).Format(valid.DateLayout), m.StartsAt.UTC())
 	if err != nil {
 		return nil, err
 	}
@@ -152,23 +155,53 @@ func meetingMembers(ctx context.Context, tx *db.Tx, m *Meeting) ([]BodyMember, e
 
 // MeetingThemes returns the themes the agenda and decisions of a body's meetings may name: the
 // themes assigned to the body; a steering or coordination group may name every theme of the
-// tenant. Without a body (bodyID ""), every theme.
+// tenant. A body out of reach is errs.ErrNotFound.
 func (s *Service) MeetingThemes(ctx context.Context, actor access.Actor, bodyID string) ([]web.Option, error) {
-	if err := access.Check(actor, KindMeeting, access.View); err != nil {
+	if err := loopGuard(actor, KindMeeting, access.View, bodyID, 0); err != nil {
 		return nil, err
 	}
 	var out []web.Option
-	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
-		var b *Body
-		if ids.Valid(bodyID) {
-			if b, err = loadBody(ctx, tx, actor, access.View, bodyID); err != nil && !errors.Is(err, errs.ErrNotFound) {
-				return err
-			}
+	err := s.DB.Read(ctx, func(tx *db.Tx) error {
+		b, err := loadBody(ctx, tx, actor, access.View, bodyID)
+		if err != nil {
+			return err
 		}
 		out, err = meetingThemeOptions(ctx, tx, actor.TenantID, b)
 		return err
 	})
 	return out, err
+}
+
+// MeetingPlan is what the form of a new meeting offers: the active bodies to choose from and,
+// once a body is chosen, the body and the themes its agenda may name.
+type MeetingPlan struct {
+	Bodies []web.Option
+	Body   *Body // nil until a body is chosen
+	Themes []web.Option
+}
+
+// PlanMeeting returns the choices of the form of a new meeting for the body bodyID ("" before
+// one is chosen). A body out of reach is errs.ErrNotFound (the plan still holds the bodies to
+// choose from). Nothing is audited: the body's members are not read.
+func (s *Service) PlanMeeting(ctx context.Context, actor access.Actor, bodyID string) (*MeetingPlan, error) {
+	if err := access.Check(actor, KindMeeting, access.Create); err != nil {
+		return nil, err
+	}
+	p := &MeetingPlan{}
+	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
+		if p.Bodies, err = bodyOptions(ctx, tx, actor, true); err != nil || bodyID == "" {
+			return err
+		}
+		if !ids.Valid(bodyID) {
+			return errs.ErrNotFound
+		}
+		if p.Body, err = loadBody(ctx, tx, actor, access.View, bodyID); err != nil {
+			return err
+		}
+		p.Themes, err = meetingThemeOptions(ctx, tx, actor.TenantID, p.Body)
+		return err
+	})
+	return p, err
 }
 
 func meetingThemeOptions(ctx context.Context, tx *db.Tx, tenantID string, b *Body) ([]web.Option, error) {
@@ -183,7 +216,7 @@ func meetingThemeOptions(ctx context.Context, tx *db.Tx, tenantID string, b *Bod
 
 // meetingRefs checks the references of a meeting's input: the agenda's themes are themes the
 // body's meetings may name (an item without a title takes its theme's), and the attendance
-// names members of the body (current ones, or former ones already recorded for the meeting
+// names members of the body on the meeting's day (or ones already recorded for the meeting
 // m). Messages of the input's own validation (verr) come first.
 func meetingRefs(ctx context.Context, tx *db.Tx, b *Body, m *Meeting, in *MeetingInput, verr error) error {
 	var v errs.Validation
@@ -236,7 +269,7 @@ func meetingRefs(ctx context.Context, tx *db.Tx, b *Body, m *Meeting, in *Meetin
 	return v.Err()
 }
 
-// CreateMeeting plans a meeting of a body.
+// CreateMeeting plans a meeting of a body that is active.
 func (s *Service) CreateMeeting(ctx context.Context, actor access.Actor, in MeetingInput) (*Meeting, error) {
 	if err := access.Check(actor, KindMeeting, access.Create); err != nil {
 		return nil, err
@@ -251,11 +284,16 @@ func (s *Service) CreateMeeting(ctx context.Context, actor access.Actor, in Meet
 				return err
 			}
 		}
-		if b == nil {
-			msg := "validation.required"
-			if in.BodyID != "" {
-				msg = "validation.not_found"
-			}
+		msg := ""
+		switch {
+		case b == nil && in.BodyID == "":
+			msg = "validation.required"
+		case b == nil:
+			msg = "validation.not_found"
+		case !b.Active:
+			msg = "steering.meeting.body_inactive"
+		}
+		if msg != "" {
 			e := errs.As(verr)
 			if e == nil || len(e.Fields) == 0 {
 				return bodyFail("body_id", msg)
@@ -353,77 +391,4 @@ func (s *Service) UpdateMeeting(ctx context.Context, actor access.Actor, id stri
 			"attendance": strconv.Itoa(len(members))})
 	})
 	return m, err
-}
-
-// AddMeetingDecision records a decision taken in a meeting that has begun and was not
-// cancelled; its theme is one the meeting's agenda may name.
-func (s *Service) AddMeetingDecision(ctx context.Context, actor access.Actor, meetingID string, in MeetingDecisionInput) (*MeetingDecision, error) {
-	if err := loopGuard(actor, KindMeeting, access.Update, meetingID, 0); err != nil {
-		return nil, err
-	}
-	verr := in.Validate()
-	var d *MeetingDecision
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		m, err := loadMeeting(ctx, tx, actor, access.Update, meetingID)
-		if err != nil {
-			return err
-		}
-		var v errs.Validation
-		if e := errs.As(verr); e != nil && len(e.Fields) > 0 {
-			v.Fields = e.Fields
-		} else if verr != nil {
-			return verr
-		}
-		switch {
-		case m.Status == MeetingCancelled:
-			v.Add("text", "steering.meeting.decision_cancelled")
-		case m.StartsAt.After(tx.Now):
-			v.Add("text", "steering.meeting.decision_future")
-		}
-		if in.ThemeID != "" {
-			b, err := loadBody(ctx, tx, actor, access.View, m.BodyID)
-			if err != nil {
-				return err
-			}
-			themes, err := meetingThemeOptions(ctx, tx, m.TenantID, b)
-			if err != nil {
-				return err
-			}
-			if !slices.ContainsFunc(themes, func(o web.Option) bool { return o.Value == in.ThemeID }) {
-				v.Add("theme_id", "steering.meeting.decision_theme_invalid")
-			}
-		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-		id, err := RecordMeetingDecision(ctx, tx, m.TenantID, m.ID, in.Text, in.ThemeID, "")
-		if err != nil {
-			return err
-		}
-		ds, err := loopRows(ctx, tx, func(row loopScanner, d *MeetingDecision) error {
-			return row.Scan(&d.ID, &d.Position, &d.Text, &d.CreatedAt)
-		},
-			"SELECT id, position, text, created_at FROM meeting_decisions WHERE tenant_id = $1 AND id = $2", m.TenantID, id)
-		if err != nil {
-			return err
-		}
-		d = &ds[0]
-		return s.loopAudit(ctx, tx, actor, "meeting.decision_add", "meeting", m.ID, map[string]string{"decision": id, "theme": in.ThemeID})
-	})
-	return d, err
-}
-
-// RecordMeetingDecision stores a decision of a meeting as its next one, in the caller's
-// transaction (the caller has checked access and the references); themeID and
-// recommendationID may be "". It returns the decision's id.
-func RecordMeetingDecision(ctx context.Context, tx *db.Tx, tenantID, meetingID, text, themeID, recommendationID string) (string, error) {
-	var last sql.NullInt64
-	if err := tx.QueryRowContext(ctx, "SELECT max(position) FROM meeting_decisions WHERE tenant_id = $1 AND meeting_id = $2",
-		tenantID, meetingID).Scan(&last); err != nil {
-		return "", err
-	}
-	id := ids.New()
-	_, err := tx.ExecContext(ctx, `INSERT INTO meeting_decisions (tenant_id, id, meeting_id, position, text, theme_id, recommendation_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, tenantID, id, meetingID, last.Int64+1, text, bodyNullable(themeID), bodyNullable(recommendationID), tx.Now)
-	return id, err
 }

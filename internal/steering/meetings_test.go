@@ -109,8 +109,9 @@ func TestMeetingFormValidatesTimesAndReferences(t *testing.T) {
 				field string
 				msg   string
 			}{
-				{"no body", with("body_id", ""), "body_id", "füllen Sie"},
-				{"another tenant's body", with("body_id", fx.Bodies.BodyB.ID), "body_id", "existiert nicht"},
+				// Without a usable body the form comes back as the choice of the body.
+				{"no body", with("body_id", ""), "gremium", "füllen Sie"},
+				{"another tenant's body", with("body_id", fx.Bodies.BodyB.ID), "gremium", "existiert nicht"},
 				{"no title", with("title", " "), "title", "füllen Sie"},
 				{"no date", with("date", ""), "date", "füllen Sie"},
 				{"bad date", with("date", "2026-02-30"), "date", "gültiges Datum"},
@@ -319,7 +320,11 @@ func TestMeetingListAndAccess(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			env, fx, co := bodyEnv(t, e)
 			b := fx.Bodies
-			upcoming, err := apptestMeeting(t, co, b.BodyWorkA.ID, "2026-03-12", "10:00", "12:00")
+			upcoming, err := apptestMeeting(t, co, b.BodyA.ID, "2026-03-12", "10:00", "12:00")
+			if err != nil {
+				t.Fatal(err)
+			}
+			work, err := apptestMeeting(t, co, b.BodyWorkA.ID, "2026-03-13", "10:00", "12:00")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -335,25 +340,43 @@ func TestMeetingListAndAccess(t *testing.T) {
 				t.Errorf("past: %q", got)
 			}
 			r = bm.Get("/sitzungen?when=all&gremium=" + b.BodyA.ID)
-			if got := r.Doc(t).Find("tbody").Text(); !strings.Contains(got, "16.02.2026") || strings.Contains(got, "12.03.2026") {
+			if got := r.Doc(t).Find("tbody").Text(); !strings.Contains(got, "16.02.2026") || !strings.Contains(got, "12.03.2026") {
 				t.Errorf("filtered by body: %q", got)
 			}
-			r = bm.Get("/sitzungen?when=past&gremium=" + b.BodyWorkA.ID)
-			if got := r.Doc(t).Find("p.notice").Text(); !strings.Contains(got, "noch keine Sitzungen stattgefunden") {
-				t.Errorf("empty state: %q", got)
+			r = co.Get("/sitzungen?when=past&gremium=" + b.BodyA.ID)
+			if got := r.Doc(t).Find("tbody").Text(); !strings.Contains(got, "16.02.2026") || strings.Contains(got, "Auftakt") {
+				t.Errorf("coordinator, past of BodyA: %q", got)
 			}
+			r = co.Get("/sitzungen?when=upcoming&gremium=" + b.BodyA.ID)
+			wantStatus(t, r, http.StatusOK, "upcoming of BodyA")
 			r = bm.Get("/sitzungen/" + upcoming)
 			wantStatus(t, r, http.StatusOK, "body member reads a meeting")
-			if r.Doc(t).Find("main form[method=post]").Length() != 0 {
+			if r.Doc(t).Find("main form[method=post]").Length() != 0 || r.Doc(t).Find("a[href^='/beschluesse/']").Length() != 0 {
 				t.Error("a body member sees forms to change the meeting")
 			}
 			wantStatus(t, bm.PostForm("/sitzungen/"+upcoming+"/beschluesse", url.Values{"text": {"X"}}), http.StatusForbidden, "body member decides")
 			wantStatus(t, bm.Get("/sitzungen/neu"), http.StatusForbidden, "body member plans")
 			wantStatus(t, bm.Get("/sitzungen/"+b.MeetingB.ID), http.StatusNotFound, "other tenant's meeting")
 			wantStatus(t, co.Get("/sitzungen/neu?gremium="+b.BodyB.ID), http.StatusNotFound, "new meeting for beta's body")
+			// A body member reads the meetings of the own bodies only: the working group's are
+			// neither listed nor reachable (page, calendar entry, minutes).
+			for _, p := range []string{"/sitzungen?when=all", "/sitzungen?when=all&gremium=" + b.BodyWorkA.ID} {
+				if got := bm.Get(p).Doc(t).Find("main").Text(); strings.Contains(got, "13.03.2026") || strings.Contains(got, "Auftakt AG Wohnen") {
+					t.Errorf("%s shows the working group's meetings: %q", p, got)
+				}
+			}
+			if got := bm.Get("/sitzungen").Doc(t).Find("select[name=gremium] option").Text(); strings.Contains(got, "AG Wohnen") || !strings.Contains(got, "Lenkungsgruppe Alpha") {
+				t.Errorf("body choices of a body member: %q", got)
+			}
+			for _, id := range []string{work, b.MeetingWorkA.ID} {
+				for _, p := range []string{"", "/termin.ics", "/protokoll.pdf"} {
+					wantStatus(t, bm.Get("/sitzungen/"+id+p), http.StatusNotFound, "body member, other body's meeting "+p)
+				}
+			}
 			lead := env.Client()
 			lead.Login(access.TeamLead)
 			wantStatus(t, lead.Get("/sitzungen/"+b.MeetingA.ID), http.StatusOK, "team lead reads")
+			wantStatus(t, lead.Get("/sitzungen/"+work), http.StatusOK, "team lead reads any body's meeting")
 		})
 	}
 }

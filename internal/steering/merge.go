@@ -2,7 +2,6 @@ package steering
 
 import (
 	"context"
-	"slices"
 	"strconv"
 	"time"
 
@@ -62,23 +61,26 @@ func themeReports(ctx context.Context, tx *db.Tx, where string, args ...any) ([]
 	}, "SELECT "+themeReportCols+themeReportFrom+" WHERE "+where+" ORDER BY br.reported_at, br.id", args...)
 }
 
-// mergeReportIDs checks the selected ids: at least one, at most themeMergeMaxItems, each a
-// well-formed id (duplicates dropped). A malformed id answers 404, like an unknown one.
+// mergeReportIDs checks the selected ids: at least one, at most themeMergeMaxItems (counted
+// first, so that a flood of values costs nothing), each a well-formed id (duplicates dropped).
+// A malformed id answers 404, like an unknown one.
 func mergeReportIDs(list []string) ([]string, error) {
+	if len(list) > themeMergeMaxItems {
+		return nil, themeFail("_form", "steering.merge.too_many", "Max", themeMergeMaxItems)
+	}
+	seen := make(map[string]bool, len(list))
 	var out []string
 	for _, id := range list {
 		if !ids.Valid(id) {
 			return nil, errs.ErrNotFound
 		}
-		if !slices.Contains(out, id) {
+		if !seen[id] {
+			seen[id] = true
 			out = append(out, id)
 		}
 	}
 	if len(out) == 0 {
 		return nil, themeFail("_form", "steering.merge.none")
-	}
-	if len(out) > themeMergeMaxItems {
-		return nil, themeFail("_form", "steering.merge.too_many", "Max", themeMergeMaxItems)
 	}
 	return out, nil
 }
@@ -189,10 +191,18 @@ func (s *Service) Merge(ctx context.Context, actor access.Actor, in MergeInput) 
 				}
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE barrier_reports SET status = $1, updated_at = $2, version = version + 1,
+			// Only a report still waiting in the inbox is assigned; one closed (or otherwise
+			// moved on) since it was read is a conflict, and the whole merge is undone.
+			res, err := tx.ExecContext(ctx, `UPDATE barrier_reports SET status = $1, updated_at = $2, version = version + 1,
 				screened_by = CASE WHEN screened_at IS NULL THEN $3 ELSE screened_by END, screened_at = COALESCE(screened_at, $2)
-				WHERE tenant_id = $4 AND id = $5`, reportAssigned, tx.Now, actor.UserID, t.TenantID, r.ID); err != nil {
+				WHERE tenant_id = $4 AND id = $5 AND status IN ($6, $7)`, reportAssigned, tx.Now, actor.UserID, t.TenantID, r.ID, reportReported, reportScreened)
+			if err != nil {
 				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n != 1 {
+				return errs.E(errs.Conflict, "steering.merge.changed")
 			}
 		}
 		themeID = t.ID

@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"kim/internal/platform/access"
+	"kim/internal/platform/errs"
 	"kim/internal/platform/web"
 )
 
@@ -13,6 +14,7 @@ type mergePageData struct {
 	Themes  []web.Option
 	Domains []web.Option
 	Modes   []web.Option
+	Refused bool // the selection was refused as a whole (the error summary says why)
 }
 
 var mergeFields = web.Fields("mode", "steering.merge.mode", "title", "steering.theme.title", "description", "steering.theme.description",
@@ -22,7 +24,11 @@ var mergeFields = web.Fields("mode", "steering.merge.mode", "title", "steering.t
 // after a failed post with the posted values and the messages.
 func (h *HTTP) mergeForm(w http.ResponseWriter, r *http.Request, actor access.Actor, ids []string, values url.Values, failed error) {
 	reports, err := h.S.MergeReports(r.Context(), actor, ids)
-	if err != nil {
+	if errs.CodeOf(err) == errs.Invalid {
+		// A selection that cannot be merged at all (too many reports): the page says why and
+		// offers no form.
+		failed, reports = err, nil
+	} else if err != nil {
 		h.R.Fail(w, r, err)
 		return
 	}
@@ -41,7 +47,8 @@ func (h *HTTP) mergeForm(w http.ResponseWriter, r *http.Request, actor access.Ac
 	form := web.NewForm(values)
 	form.Fields = mergeFields
 	v := web.View{Title: "steering.merge.title", Form: form, Data: mergePageData{Reports: reports, Themes: choiceOptions(themes),
-		Domains: loopOptions("casework.domain.", themeLifeDomains), Modes: loopOptions("steering.merge.mode_", []string{"new", "existing"})}}
+		Domains: loopOptions("casework.domain.", themeLifeDomains), Modes: loopOptions("steering.merge.mode_", []string{"new", "existing"}),
+		Refused: failed != nil && len(reports) == 0}}
 	if failed != nil {
 		h.R.FormFailed(w, r, failed, "steering/merge", v)
 		return

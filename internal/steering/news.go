@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"kim/internal/offers"
 	"kim/internal/platform/access"
 	"kim/internal/platform/db"
 	"kim/internal/platform/web"
@@ -19,8 +20,12 @@ import (
 // NewsDays is the span of the start page's count of news.
 const NewsDays = 30
 
-// newsRecStatuses are the states of a decided recommendation.
-var newsRecStatuses = []string{RecAdopted, RecRejected, RecDeferred, RecInImplementation, RecImplemented, RecEvaluated}
+// newsRecStatuses are the states of a decided recommendation; newsOfferStatuses those of an
+// adopted one, whose offers are news.
+var (
+	newsRecStatuses   = []string{RecAdopted, RecRejected, RecDeferred, RecInImplementation, RecImplemented, RecEvaluated}
+	newsOfferStatuses = []string{RecAdopted, RecInImplementation, RecImplemented, RecEvaluated}
+)
 
 // News kinds.
 const (
@@ -37,9 +42,12 @@ type NewsItem struct {
 	ThemeID, ThemeTitle string
 	// A decided recommendation, or the one that created or changed an offer.
 	RecommendationID, RecTitle, RecStatus, DecidedOn, Feedback string
-	// An offer created or changed ("created", "changed").
+	// An offer created or changed ("created", "changed"), with the page the actor may open:
+	// the public page of a published offer, the management page for those who keep offers,
+	// or none.
 	Offer     *OfferInfo
 	OfferKind string
+	OfferHref string
 	// One of the actor's reports that moved on.
 	Report *Report
 }
@@ -49,9 +57,12 @@ type NewsItem struct {
 // arguments from $2.
 func newsQuery(actor access.Actor) (string, []any) {
 	scope := access.Scope(actor, KindBarrierReport, access.List, "r", 2)
-	statuses := make([]string, len(newsRecStatuses))
-	for i, s := range newsRecStatuses {
-		statuses[i] = "'" + s + "'"
+	quoted := func(list []string) string {
+		out := make([]string, len(list))
+		for i, s := range list {
+			out[i] = "'" + s + "'"
+		}
+		return strings.Join(out, ", ")
 	}
 	q := `WITH mine AS (SELECT r.id, r.status, r.updated_at FROM (SELECT b.*, b.reported_by AS user_id FROM barrier_reports b) r
 			WHERE r.tenant_id = $1 AND ` + scope.SQL + `),
@@ -59,12 +70,12 @@ func newsQuery(actor access.Actor) (string, []any) {
 	SELECT kind, a, b, at FROM (
 		SELECT 'recommendation' AS kind, CAST(rc.id AS TEXT) AS a, '' AS b,
 			COALESCE((SELECT max(e.at) FROM recommendation_events e WHERE e.tenant_id = rc.tenant_id AND e.recommendation_id = rc.id), rc.updated_at) AS at
-		FROM recommendations rc WHERE rc.tenant_id = $1 AND rc.status IN (` + strings.Join(statuses, ", ") + `)
+		FROM recommendations rc WHERE rc.tenant_id = $1 AND rc.status IN (` + quoted(newsRecStatuses) + `)
 			AND rc.theme_id IN (SELECT theme_id FROM mythemes)
 		UNION ALL
 		SELECT 'offer', CAST(ro.recommendation_id AS TEXT), CAST(ro.offer_id AS TEXT), ro.linked_at
 		FROM recommendation_offers ro JOIN recommendations rc ON rc.tenant_id = ro.tenant_id AND rc.id = ro.recommendation_id
-		WHERE ro.tenant_id = $1 AND rc.theme_id IN (SELECT theme_id FROM mythemes)
+		WHERE ro.tenant_id = $1 AND rc.status IN (` + quoted(newsOfferStatuses) + `) AND rc.theme_id IN (SELECT theme_id FROM mythemes)
 		UNION ALL
 		SELECT 'report', CAST(m.id AS TEXT), '', m.updated_at FROM mine m WHERE m.status <> 'reported'
 	) n`
@@ -159,6 +170,7 @@ func (s *Service) News(ctx context.Context, actor access.Actor, q web.ListQuery)
 					o = OfferInfo{ID: k.b}
 				}
 				it.Offer = &o
+				it.OfferHref = newsOfferHref(actor, o)
 				l := links[k.a+"/"+k.b]
 				it.OfferKind, it.At = l.kind, l.at
 				fallthrough
@@ -175,6 +187,18 @@ func (s *Service) News(ctx context.Context, actor access.Actor, q web.ListQuery)
 		return nil
 	})
 	return items, total, err
+}
+
+// newsOfferHref returns the page of an offer the actor may open: the public page of a
+// published offer, else the management page for those who keep the tenant's offers, else none.
+func newsOfferHref(actor access.Actor, o OfferInfo) string {
+	switch {
+	case o.Published:
+		return "/angebote/" + o.ID
+	case access.ReachOf(actor.Role, offers.KindOffer, access.Manage) == access.Tenant:
+		return "/angebote/verwaltung/" + o.ID
+	}
+	return ""
 }
 
 type newsRec struct {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"kim/internal/platform/access"
 	"kim/internal/platform/errs"
@@ -24,11 +25,12 @@ const (
 	RecImplemented      = "implemented"
 	RecEvaluated        = "evaluated"
 
-	recTitleMax     = 200
-	recTextMax      = 8000
-	recFeedbackMax  = 2000
-	recMaxOrgs      = 50
-	recMaxIndicator = 20
+	recTitleMax      = 200
+	recTextMax       = 8000
+	recFeedbackMax   = 2000
+	recMaxOrgs       = 50
+	recMaxIndicator  = 20
+	recIndicatorsMax = 900 // characters of the field of indicator codes
 )
 
 // RecStatuses lists the states in the order of the cycle.
@@ -86,13 +88,15 @@ func recDone(status string) bool {
 type Recommendation struct {
 	ID, TenantID        string
 	ThemeID, ThemeTitle string
+	ThemeStatus         string
 	BodyID, BodyName    string
 	Title, Text         string
 	DueDate             string
 	Status              string
 	DecisionMeetingID   string
-	DecisionMeeting     string // title of the deciding meeting
+	DecisionMeeting     string // title of the deciding meeting ("" for those who may not see it)
 	DecisionBody        string // its body
+	DecisionBodyID      string
 	DecidedOn           string
 	Feedback            string
 	CreatedBy           string
@@ -124,6 +128,10 @@ func (r *Recommendation) Paragraphs() []string {
 // InForce reports whether the recommendation has been adopted.
 func (r *Recommendation) InForce() bool { return RecInForce(r.Status) }
 
+// ThemeOpen reports whether the recommendation's theme is still being worked on (a
+// recommendation of a closed theme can no longer change).
+func (r *Recommendation) ThemeOpen() bool { return ThemeOpen(r.ThemeStatus) }
+
 // RecOffer is an offer a recommendation created or changed.
 type RecOffer struct {
 	OfferID, Title, Organisation string
@@ -135,11 +143,12 @@ type RecOffer struct {
 
 // RecEvent is a status change of a recommendation.
 type RecEvent struct {
-	From, To string
-	Meeting  string // title of the meeting of a decision
-	Note     string
-	Actor    string
-	At       time.Time
+	From, To    string
+	Meeting     string // title of the meeting of a decision ("" for those who may not see it)
+	meetingBody string
+	Note        string
+	Actor       string
+	At          time.Time
 }
 
 // RecInput is what a body drafts.
@@ -169,40 +178,67 @@ func (in *RecInput) Validate(today, keepDue string) error {
 	} else if !ids.Valid(in.BodyID) {
 		v.Add("body_id", "validation.choice")
 	}
-	var orgs []string
-	for _, o := range in.OrganisationIDs {
-		if !ids.Valid(o) {
-			v.Add("organisation_ids", "validation.choice")
-		} else if !slices.Contains(orgs, o) {
-			orgs = append(orgs, o)
-		}
-	}
-	if len(orgs) > recMaxOrgs {
-		v.Add("organisation_ids", "steering.rec.too_many_orgs", "Max", recMaxOrgs)
-	}
-	in.OrganisationIDs = orgs
+	in.OrganisationIDs = recOrgIDs(&v, in.OrganisationIDs)
 	valid.Date(&v, "due_date", &in.DueDate)
 	if !v.Has("due_date") && in.DueDate != "" && in.DueDate != keepDue && in.DueDate < today {
 		v.Add("due_date", "steering.rec.due_past")
 	}
-	in.Codes = nil
-	for _, c := range strings.FieldsFunc(valid.Clean(in.Indicators), func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
-		if !indicatorCode.MatchString(c) {
-			v.Add("indicator_codes", "steering.rec.indicator_form")
-			break
-		}
-		if !slices.Contains(in.Codes, c) {
-			in.Codes = append(in.Codes, c)
-		}
-	}
-	if len(in.Codes) > recMaxIndicator {
-		v.Add("indicator_codes", "steering.rec.too_many_indicators", "Max", recMaxIndicator)
-	}
+	in.Codes = recCodes(&v, in.Indicators)
 	return v.Err()
 }
 
+// recOrgIDs checks the responsible organisations: at most recMaxOrgs (counted before anything
+// else, so that a flood of values costs nothing), each a well-formed id; duplicates dropped.
+func recOrgIDs(v *errs.Validation, list []string) []string {
+	if len(list) > recMaxOrgs {
+		v.Add("organisation_ids", "steering.rec.too_many_orgs", "Max", recMaxOrgs)
+		return nil
+	}
+	seen := make(map[string]bool, len(list))
+	var out []string
+	for _, o := range list {
+		if !ids.Valid(o) {
+			v.Add("organisation_ids", "validation.choice")
+			return nil
+		}
+		if !seen[o] {
+			seen[o] = true
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// recCodes parses the indicator codes: the raw field has at most recIndicatorsMax characters;
+// codes are separated by spaces, commas or semicolons, at most recMaxIndicator different ones
+// (parsing stops at the first code too many); duplicates dropped.
+func recCodes(v *errs.Validation, raw string) []string {
+	if len(raw) > 4*recIndicatorsMax || utf8.RuneCountInString(raw) > recIndicatorsMax {
+		v.Add("indicator_codes", "validation.too_long", "Max", recIndicatorsMax)
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range strings.FieldsFunc(valid.Clean(raw), func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+		if !indicatorCode.MatchString(c) {
+			v.Add("indicator_codes", "steering.rec.indicator_form")
+			return nil
+		}
+		if seen[c] {
+			continue
+		}
+		if len(out) == recMaxIndicator {
+			v.Add("indicator_codes", "steering.rec.too_many_indicators", "Max", recMaxIndicator)
+			return nil
+		}
+		seen[c] = true
+		out = append(out, c)
+	}
+	return out
+}
+
 // RecMove is a status change: the new status and, for a decision, the deciding meeting; a note
-// and, on adoption, the feedback to case managers.
+// and, with an adoption or a rejection, the feedback to case managers (ignored on other steps).
 type RecMove struct {
 	To        string
 	MeetingID string

@@ -60,12 +60,13 @@ func (h *HTTP) recList(w http.ResponseWriter, r *http.Request) {
 }
 
 type recFormData struct {
-	Themes  []web.Option
-	Bodies  []web.Option
-	Orgs    []web.Option
-	Theme   string // the fixed theme's title when the form was opened from a theme
-	ThemeID string
-	Edit    *Recommendation
+	Themes   []web.Option
+	Bodies   []web.Option
+	Orgs     []web.Option
+	MoreOrgs bool   // the tenant has more organisations than listed
+	Theme    string // the fixed theme's title when the form was opened from a theme
+	ThemeID  string
+	Edit     *Recommendation
 }
 
 var recFields = web.Fields("theme_id", "steering.rec.theme", "title", "steering.rec.title", "text", "steering.rec.text",
@@ -80,14 +81,15 @@ func recInput(f url.Values) RecInput {
 
 // recForm shows the form of a new recommendation (after a failed post with its messages).
 func (h *HTTP) recForm(w http.ResponseWriter, r *http.Request, actor access.Actor, values url.Values, failed error) {
-	opts, err := h.S.RecommendationForm(r.Context(), actor)
+	opts, err := h.S.RecommendationForm(r.Context(), actor, values["organisation_ids"])
 	if err != nil {
 		h.R.Fail(w, r, err)
 		return
 	}
 	form := web.NewForm(values)
 	form.Fields = recFields
-	data := recFormData{Themes: choiceOptions(opts.Themes), Bodies: choiceOptions(opts.Bodies), Orgs: choiceOptions(opts.Organisations)}
+	data := recFormData{Themes: choiceOptions(opts.Themes), Bodies: choiceOptions(opts.Bodies), Orgs: choiceOptions(opts.Organisations),
+		MoreOrgs: opts.MoreOrganisations}
 	for _, t := range opts.Themes {
 		if t.ID == values.Get("theme_id") && values.Get("fixed") == "1" {
 			data.Theme, data.ThemeID = t.Label, t.ID
@@ -137,8 +139,13 @@ type recPageData struct {
 	Meetings []web.Option
 	Bodies   []web.Option
 	Orgs     []web.Option
+	MoreOrgs bool
 	Offers   []web.Option
-	Feedback bool // the feedback form is shown
+	// MoreOffers: the tenant has more offers than the choice lists.
+	MoreOffers bool
+	Feedback   bool // the feedback form is shown
+	// DecisionFeedback: the status form takes the feedback with a decision.
+	DecisionFeedback bool
 }
 
 // recPage renders a recommendation's page; after a failed form with the posted values and the
@@ -175,24 +182,26 @@ func (h *HTTP) recPage(w http.ResponseWriter, r *http.Request, status int, faile
 	for _, st := range v.Steps {
 		data.Steps = append(data.Steps, web.Option{Value: st.To, Label: "steering.rec_step." + st.To, Translate: true})
 		data.Decision[st.To] = st.Decision
+		data.DecisionFeedback = data.DecisionFeedback || st.To == RecAdopted || st.To == RecRejected
 	}
 	for _, m := range v.Meetings {
 		data.Meetings = append(data.Meetings, web.Option{Value: m.ID, Label: m.Title + " (" + m.Body + ", " + dayText(m.Day) + ")"})
 	}
 	if v.MayEdit {
-		opts, err := h.S.RecommendationForm(r.Context(), actor)
+		opts, err := h.S.RecommendationForm(r.Context(), actor, values["organisation_ids"])
 		if err != nil {
 			h.R.Fail(w, r, err)
 			return
 		}
-		data.Bodies, data.Orgs = choiceOptions(opts.Bodies), choiceOptions(opts.Organisations)
+		data.Bodies, data.Orgs, data.MoreOrgs = choiceOptions(opts.Bodies), choiceOptions(opts.Organisations), opts.MoreOrganisations
 	}
 	if v.MayManage && rec.InForce() {
-		offers, err := h.S.OfferChoices(r.Context(), actor)
+		offers, more, err := h.S.OfferChoices(r.Context(), actor, rec.ID)
 		if err != nil {
 			h.R.Fail(w, r, err)
 			return
 		}
+		data.MoreOffers = more
 		for _, o := range offers {
 			data.Offers = append(data.Offers, web.Option{Value: o.ID, Label: o.Label + " – " + o.Detail})
 		}
@@ -226,7 +235,7 @@ func (h *HTTP) recUpdate(w http.ResponseWriter, r *http.Request) {
 func (h *HTTP) recStatus(w http.ResponseWriter, r *http.Request) {
 	h.recAction(w, r, access.Update, "#status", "steering.rec.status_changed", func(actor access.Actor, f url.Values) error {
 		return h.S.MoveRecommendation(r.Context(), actor, r.PathValue("id"), web.Version(r), RecMove{To: f.Get("status"),
-			MeetingID: f.Get("meeting_id"), Note: f.Get("note")})
+			MeetingID: f.Get("meeting_id"), Note: f.Get("note"), Feedback: f.Get("feedback")})
 	})
 }
 

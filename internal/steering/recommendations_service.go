@@ -37,6 +37,9 @@ func (s *Service) ListRecommendations(ctx context.Context, actor access.Actor, q
 	if q.Q != "" {
 		where = append(where, "lower(r.title) LIKE "+arg(db.Like(q.Q))+` ESCAPE '\'`)
 	}
+	// A body member sees the recommendations of the own bodies' themes (membership.go).
+	own, ownArgs := ownThemes(actor, "r.theme_id", len(args)+1)
+	where, args = append(where, own), append(args, ownArgs...)
 	var out []Recommendation
 	var total int
 	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
@@ -47,8 +50,10 @@ func (s *Service) ListRecommendations(ctx context.Context, actor access.Actor, q
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*)"+recFrom+" WHERE "+cond, args...).Scan(&total); err != nil {
 			return err
 		}
-		out, err = scanRecs(ctx, tx, cond+" ORDER BY "+q.OrderBy(recSorts, "r.id")+" LIMIT "+strconv.Itoa(q.Size)+" OFFSET "+strconv.Itoa(q.Offset()), args...)
-		return err
+		if out, err = scanRecs(ctx, tx, cond+" ORDER BY "+q.OrderBy(recSorts, "r.id")+" LIMIT "+strconv.Itoa(q.Size)+" OFFSET "+strconv.Itoa(q.Offset()), args...); err != nil {
+			return err
+		}
+		return hideMeetings(ctx, tx, actor, out)
 	})
 	return out, total, err
 }
@@ -62,6 +67,8 @@ type RecView struct {
 	Meetings []DecisionMeeting
 	// MayEdit: the actor may change the text now; MayManage: record decisions, feedback, offers.
 	MayEdit, MayManage bool
+	// ThemeClosed: the theme is closed, the recommendation can neither change nor move on.
+	ThemeClosed bool
 }
 
 // GetRecommendation returns a recommendation's page.
@@ -77,6 +84,12 @@ func (s *Service) GetRecommendation(ctx context.Context, actor access.Actor, id 
 		if err := s.recDetails(ctx, tx, v.Rec); err != nil {
 			return err
 		}
+		one := []Recommendation{*v.Rec}
+		if err := hideMeetings(ctx, tx, actor, one); err != nil {
+			return err
+		}
+		*v.Rec = one[0]
+		v.ThemeClosed = !v.Rec.ThemeOpen()
 		drafter := false
 		if access.Allowed(actor, KindRecommendation, access.Update) {
 			if drafter, err = mayDraft(ctx, tx, actor, v.Rec.TenantID, v.Rec.BodyID); err != nil {
@@ -84,9 +97,12 @@ func (s *Service) GetRecommendation(ctx context.Context, actor access.Actor, id 
 			}
 		}
 		v.MayManage = access.Allowed(actor, KindRecommendation, access.Manage)
-		v.MayEdit = drafter && v.Rec.Editable()
+		v.MayEdit = drafter && v.Rec.Editable() && !v.ThemeClosed
 		decision := false
 		for _, st := range RecNext(v.Rec.Status) {
+			if v.ThemeClosed {
+				break
+			}
 			if (st.Action == access.Update && drafter) || (st.Action == access.Manage && v.MayManage) {
 				v.Steps = append(v.Steps, st)
 				decision = decision || st.Decision
@@ -191,6 +207,9 @@ func (s *Service) UpdateRecommendation(ctx context.Context, actor access.Actor, 
 		} else if !ok {
 			return errs.ErrForbidden
 		}
+		if !r.ThemeOpen() {
+			return errs.E(errs.Conflict, "steering.rec.theme_closed")
+		}
 		if !r.Editable() {
 			return errs.E(errs.Conflict, "steering.rec.not_editable")
 		}
@@ -221,6 +240,9 @@ func (s *Service) MoveRecommendation(ctx context.Context, actor access.Actor, id
 		r, err := s.loadRec(ctx, tx, actor, access.View, id, version, true)
 		if err != nil {
 			return err
+		}
+		if !r.ThemeOpen() {
+			return errs.E(errs.Conflict, "steering.rec.theme_closed")
 		}
 		var v errs.Validation
 		step, ok := recStep(r.Status, m.To)
@@ -258,9 +280,13 @@ func (s *Service) MoveRecommendation(ctx context.Context, actor access.Actor, id
 					meeting = &meetings[i]
 				}
 			}
-			if m.MeetingID == "" {
+			switch {
+			case len(meetings) == 0:
+				// The page shows no choice of meeting then, only this message: it goes with the step.
+				v.Add("status", "steering.rec.no_meetings")
+			case m.MeetingID == "":
 				v.Add("meeting_id", "steering.rec.meeting_required")
-			} else if meeting == nil {
+			case meeting == nil:
 				v.Add("meeting_id", "validation.choice")
 			}
 		}
@@ -271,7 +297,15 @@ func (s *Service) MoveRecommendation(ctx context.Context, actor access.Actor, id
 			m.To, tx.Now, r.TenantID, r.ID); err != nil {
 			return err
 		}
-		if m.Feedback != "" && RecInForce(m.To) {
+		// Submitted again after a deferral, it waits for a new decision: the deferral stays in
+		// the history (events, the meeting's decisions), not on the recommendation.
+		if r.Status == RecDeferred && m.To == RecSubmitted {
+			if _, err := tx.ExecContext(ctx, "UPDATE recommendations SET decision_meeting_id = NULL, decided_on = '' WHERE tenant_id = $1 AND id = $2",
+				r.TenantID, r.ID); err != nil {
+				return err
+			}
+		}
+		if m.Feedback != "" && (m.To == RecAdopted || m.To == RecRejected) {
 			if _, err := tx.ExecContext(ctx, "UPDATE recommendations SET feedback = $1 WHERE tenant_id = $2 AND id = $3", m.Feedback, r.TenantID, r.ID); err != nil {
 				return err
 			}
@@ -310,20 +344,13 @@ var decisionTexts = map[string]string{
 }
 
 // recordDecision stores the decision with the recommendation and as the next decision of the
-// meeting.
+// meeting (through the meetings' RecordMeetingDecision).
 func (s *Service) recordDecision(ctx context.Context, tx *db.Tx, r *Recommendation, to string, m *DecisionMeeting) error {
 	if _, err := tx.ExecContext(ctx, "UPDATE recommendations SET decision_meeting_id = $1, decided_on = $2 WHERE tenant_id = $3 AND id = $4",
 		m.ID, m.Day, r.TenantID, r.ID); err != nil {
 		return err
 	}
-	var pos int
-	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(position), 0) + 1 FROM meeting_decisions WHERE tenant_id = $1 AND meeting_id = $2",
-		r.TenantID, m.ID).Scan(&pos); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO meeting_decisions (tenant_id, id, meeting_id, position, text, theme_id, recommendation_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, r.TenantID, ids.New(), m.ID, pos, strings.Replace(decisionTexts[to], "%s", r.Title, 1),
-		r.ThemeID, r.ID, tx.Now)
+	_, err := RecordMeetingDecision(ctx, tx, r.TenantID, m.ID, strings.Replace(decisionTexts[to], "%s", r.Title, 1), r.ThemeID, r.ID)
 	return err
 }
 
@@ -359,25 +386,57 @@ type RecFormOptions struct {
 	Themes        []Choice
 	Bodies        []Choice
 	Organisations []Choice
+	// MoreOrganisations: the tenant has more organisations than the form lists.
+	MoreOrganisations bool
 }
 
-// RecommendationForm returns the choices of the form: open themes, the bodies the actor may
-// draft for, the tenant's organisations.
-func (s *Service) RecommendationForm(ctx context.Context, actor access.Actor) (*RecFormOptions, error) {
+// recOrgChoicesMax is how many organisations the form lists as checkboxes at most (those
+// already chosen always).
+const recOrgChoicesMax = 200
+
+// RecommendationForm returns the choices of the form: the open themes the actor sees, the bodies
+// the actor may draft for, the tenant's organisations (the first recOrgChoicesMax by name, and
+// the chosen ones).
+func (s *Service) RecommendationForm(ctx context.Context, actor access.Actor, chosen []string) (*RecFormOptions, error) {
 	if err := access.Check(actor, KindRecommendation, access.Create); err != nil {
 		return nil, err
 	}
 	var o RecFormOptions
 	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
-		if o.Themes, err = themeChoices(ctx, tx, actor.TenantID, false); err != nil {
+		if o.Themes, err = themeChoices(ctx, tx, actor, false); err != nil {
 			return err
 		}
 		if o.Bodies, err = bodyChoices(ctx, tx, actor, !access.Allowed(actor, KindRecommendation, access.Manage)); err != nil {
 			return err
 		}
-		o.Organisations, err = loopRows(ctx, tx, func(sc loopScanner, c *Choice) error { return sc.Scan(&c.ID, &c.Label) },
-			"SELECT id, name FROM organisations WHERE tenant_id = $1 ORDER BY lower(name), id", actor.TenantID)
-		return err
+		scan := func(sc loopScanner, c *Choice) error { return sc.Scan(&c.ID, &c.Label) }
+		if o.Organisations, err = loopRows(ctx, tx, scan, "SELECT id, name FROM organisations WHERE tenant_id = $1 ORDER BY lower(name), id LIMIT "+
+			strconv.Itoa(recOrgChoicesMax+1), actor.TenantID); err != nil {
+			return err
+		}
+		if o.MoreOrganisations = len(o.Organisations) > recOrgChoicesMax; o.MoreOrganisations {
+			o.Organisations = o.Organisations[:recOrgChoicesMax]
+		}
+		var missing []string
+		listed := map[string]bool{}
+		for _, c := range o.Organisations {
+			listed[c.ID] = true
+		}
+		for _, id := range chosen {
+			if ids.Valid(id) && !listed[id] && len(missing) < recMaxOrgs {
+				listed[id] = true
+				missing = append(missing, id)
+			}
+		}
+		if len(missing) > 0 {
+			more, err := loopRows(ctx, tx, scan, "SELECT id, name FROM organisations WHERE tenant_id = $1 AND id IN ("+db.Placeholders(2, len(missing))+
+				") ORDER BY lower(name), id", loopArgs([]any{actor.TenantID}, missing)...)
+			if err != nil {
+				return err
+			}
+			o.Organisations = append(o.Organisations, more...)
+		}
+		return nil
 	})
 	return &o, err
 }

@@ -13,9 +13,9 @@ import (
 
 // The SQL of recommendations.
 
-const recCols = `r.id, r.tenant_id, r.theme_id, t.title, r.body_id, b.name, r.title, r.text, r.due_date, r.status,
-	COALESCE(CAST(r.decision_meeting_id AS TEXT), ''), COALESCE(m.title, ''), COALESCE(mb.name, ''), r.decided_on, r.feedback,
-	r.created_by, r.created_at, r.updated_at, r.version`
+const recCols = `r.id, r.tenant_id, r.theme_id, t.title, t.status, r.body_id, b.name, r.title, r.text, r.due_date, r.status,
+	COALESCE(CAST(r.decision_meeting_id AS TEXT), ''), COALESCE(m.title, ''), COALESCE(mb.name, ''), COALESCE(CAST(m.body_id AS TEXT), ''),
+	r.decided_on, r.feedback, r.created_by, r.created_at, r.updated_at, r.version`
 
 const recFrom = ` FROM recommendations r
 	JOIN themes t ON t.tenant_id = r.tenant_id AND t.id = r.theme_id
@@ -41,8 +41,9 @@ func recOverdueSQL(today string) string {
 func scanRecs(ctx context.Context, tx *db.Tx, where string, args ...any) ([]Recommendation, error) {
 	today := valid.Today(tx.Now)
 	return loopRows(ctx, tx, func(sc loopScanner, r *Recommendation) error {
-		err := sc.Scan(&r.ID, &r.TenantID, &r.ThemeID, &r.ThemeTitle, &r.BodyID, &r.BodyName, &r.Title, &r.Text, &r.DueDate, &r.Status,
-			&r.DecisionMeetingID, &r.DecisionMeeting, &r.DecisionBody, &r.DecidedOn, &r.Feedback, &r.CreatedBy, &r.CreatedAt, &r.UpdatedAt, &r.Version)
+		err := sc.Scan(&r.ID, &r.TenantID, &r.ThemeID, &r.ThemeTitle, &r.ThemeStatus, &r.BodyID, &r.BodyName, &r.Title, &r.Text, &r.DueDate,
+			&r.Status, &r.DecisionMeetingID, &r.DecisionMeeting, &r.DecisionBody, &r.DecisionBodyID, &r.DecidedOn, &r.Feedback, &r.CreatedBy,
+			&r.CreatedAt, &r.UpdatedAt, &r.Version)
 		r.Overdue = r.DueDate != "" && r.DueDate < today && !recDone(r.Status)
 		return err
 	}, "SELECT "+recCols+recFrom+" WHERE "+where, args...)
@@ -84,6 +85,11 @@ func (s *Service) loadRec(ctx context.Context, tx *db.Tx, actor access.Actor, a 
 	if err := access.Can(actor, a, access.Resource{Kind: KindRecommendation, TenantID: r.TenantID}); err != nil {
 		return nil, err
 	}
+	// A body member sees the recommendations of the own bodies' themes only (those drafted by
+	// an own body belong to such a theme).
+	if err := ownTheme(ctx, tx, actor, r.TenantID, r.ThemeID); err != nil {
+		return nil, err
+	}
 	if version != 0 && version != r.Version {
 		return nil, errs.E(errs.Conflict, "error.conflict")
 	}
@@ -111,8 +117,9 @@ func (s *Service) recDetails(ctx context.Context, tx *db.Tx, r *Recommendation) 
 		actorID string
 	}
 	rows, err := loopRows(ctx, tx, func(sc loopScanner, e *row) error {
-		return sc.Scan(&e.From, &e.To, &e.Meeting, &e.Note, &e.actorID, &e.At)
-	}, `SELECT e.from_status, e.to_status, COALESCE(m.title, ''), e.note, e.actor_id, e.at FROM recommendation_events e
+		return sc.Scan(&e.From, &e.To, &e.Meeting, &e.meetingBody, &e.Note, &e.actorID, &e.At)
+	}, `SELECT e.from_status, e.to_status, COALESCE(m.title, ''), COALESCE(CAST(m.body_id AS TEXT), ''), e.note, e.actor_id, e.at
+		FROM recommendation_events e
 		LEFT JOIN meetings m ON m.tenant_id = e.tenant_id AND m.id = e.meeting_id
 		WHERE e.tenant_id = $1 AND e.recommendation_id = $2 ORDER BY e.at, e.id`, r.TenantID, r.ID)
 	if err != nil {
@@ -165,37 +172,73 @@ func writeRecLists(ctx context.Context, tx *db.Tx, tenantID, recID string, orgs,
 	return nil
 }
 
-// DecisionMeeting is a meeting of a steering group that can record a decision: held, or on or
-// before today (and not cancelled).
+// DecisionMeeting is a meeting of a steering group that can record a decision: not cancelled
+// and already begun (the rule of AddMeetingDecision), in the last decisionMonths months.
 type DecisionMeeting struct {
 	ID, Title, Body string
 	Day             string // YYYY-MM-DD in Europe/Berlin
 }
 
+// decisionMonths is how far back a decision may be recorded.
+const decisionMonths = 24
+
 func decisionMeetings(ctx context.Context, tx *db.Tx, tenantID string) ([]DecisionMeeting, error) {
 	type row struct {
 		DecisionMeeting
-		status string
-		at     time.Time
+		at time.Time
 	}
 	rows, err := loopRows(ctx, tx, func(sc loopScanner, r *row) error {
-		return sc.Scan(&r.ID, &r.Title, &r.Body, &r.status, &r.at)
-	}, `SELECT m.id, m.title, b.name, m.status, m.starts_at FROM meetings m JOIN bodies b ON b.tenant_id = m.tenant_id AND b.id = m.body_id
-		WHERE m.tenant_id = $1 AND b.type IN (`+db.Placeholders(2, len(steeringBodyTypes))+`) ORDER BY m.starts_at DESC, m.id`,
-		loopArgs([]any{tenantID}, steeringBodyTypes)...)
+		return sc.Scan(&r.ID, &r.Title, &r.Body, &r.at)
+	}, `SELECT m.id, m.title, b.name, m.starts_at FROM meetings m JOIN bodies b ON b.tenant_id = m.tenant_id AND b.id = m.body_id
+		WHERE m.tenant_id = $1 AND m.status <> $2 AND m.starts_at <= $3 AND m.starts_at >= $4
+		AND b.type IN (`+db.Placeholders(5, len(steeringBodyTypes))+`) ORDER BY m.starts_at DESC, m.id`,
+		loopArgs([]any{tenantID, MeetingCancelled, tx.Now, tx.Now.AddDate(0, -decisionMonths, 0)}, steeringBodyTypes)...)
+	out := make([]DecisionMeeting, len(rows))
+	for i, r := range rows {
+		out[i] = r.DecisionMeeting
+		out[i].Day = r.at.In(valid.Berlin).Format(valid.DateLayout)
+	}
+	return out, err
+}
+
+// meetingSight tells which bodies' meetings the actor may see by title and agenda: none
+// without the right to view meetings, the own bodies' for a body member, all for the others.
+// Who may not see a meeting still sees the decisions about recommendations, without it.
+func meetingSight(ctx context.Context, tx *db.Tx, actor access.Actor) (func(bodyID string) bool, error) {
+	if !access.Allowed(actor, KindMeeting, access.View) {
+		return func(string) bool { return false }, nil
+	}
+	if !membersOnly(actor) {
+		return func(string) bool { return true }, nil
+	}
+	cond, args := ownBodies(actor, "b.id", 2)
+	own, err := loopStrings(ctx, tx, "SELECT CAST(b.id AS TEXT) FROM bodies b WHERE b.tenant_id = $1 AND "+cond, append([]any{actor.TenantID}, args...)...)
+	set := map[string]bool{}
+	for _, id := range own {
+		set[id] = true
+	}
+	return func(bodyID string) bool { return set[bodyID] }, err
+}
+
+// hideMeetings blanks the deciding meetings (title and body) of recommendations and their
+// events that the actor may not see; the day of the decision stays.
+func hideMeetings(ctx context.Context, tx *db.Tx, actor access.Actor, recs []Recommendation) error {
+	sees, err := meetingSight(ctx, tx, actor)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	today := valid.Today(tx.Now)
-	var out []DecisionMeeting
-	for _, r := range rows {
-		r.Day = r.at.In(valid.Berlin).Format(valid.DateLayout)
-		if r.status == MeetingCancelled || (r.status != MeetingHeld && r.Day > today) {
-			continue
+	for i := range recs {
+		r := &recs[i]
+		if r.DecisionMeetingID != "" && !sees(r.DecisionBodyID) {
+			r.DecisionMeeting, r.DecisionBody = "", ""
 		}
-		out = append(out, r.DecisionMeeting)
+		for j := range r.Events {
+			if e := &r.Events[j]; e.Meeting != "" && !sees(e.meetingBody) {
+				e.Meeting = ""
+			}
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // mayDraft reports whether the actor may draft for the body: the coordination (who manages

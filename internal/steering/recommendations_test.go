@@ -4,8 +4,11 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"kim/internal/apptest"
 	"kim/internal/casework"
@@ -92,9 +95,23 @@ func TestRecommendationCycle(t *testing.T) {
 			// Deferred, submitted again, adopted.
 			ttStatus(t, ttRecStep(env, co, t, rec, url.Values{"status": {"deferred"}, "meeting_id": {fx.Bodies.MeetingA.ID}}), http.StatusSeeOther, "defer")
 			ttStatus(t, ttRecStep(env, co, t, rec, url.Values{"status": {"adopted"}, "meeting_id": {fx.Bodies.MeetingA.ID}}), http.StatusUnprocessableEntity, "adopt a deferred one")
+			if day := ttOne[string](t, env, "SELECT decided_on FROM recommendations WHERE id = $1", rec); day != "2026-02-16" {
+				t.Errorf("deferred: decided_on %q", day)
+			}
 			ttStatus(t, ttRecStep(env, bm, t, rec, url.Values{"status": {"submitted"}}), http.StatusSeeOther, "submit again")
-			ttStatus(t, ttRecStep(env, co, t, rec, url.Values{"status": {"adopted"}, "meeting_id": {fx.Bodies.MeetingA.ID}, "note": {"Einstimmig."}}),
-				http.StatusSeeOther, "adopt")
+			// Submitted again, it waits for a new decision: the deferral is history, not its decision.
+			if n := ttOne[int](t, env, "SELECT COUNT(*) FROM recommendations WHERE id = $1 AND decided_on = '' AND decision_meeting_id IS NULL", rec); n != 1 {
+				t.Error("the resubmitted recommendation keeps the deferral as its decision")
+			}
+			if page := ttText(t, bm.Get("/empfehlungen/"+rec)); !strings.Contains(page, "noch nicht entschieden") || !strings.Contains(page, "zurückgestellt") {
+				t.Errorf("page after resubmission: %s", page)
+			}
+			// The decision takes the feedback for the case managers along.
+			ttStatus(t, ttRecStep(env, co, t, rec, url.Values{"status": {"adopted"}, "meeting_id": {fx.Bodies.MeetingA.ID}, "note": {"Einstimmig."},
+				"feedback": {"Kinderbetreuung kommt."}}), http.StatusSeeOther, "adopt")
+			if fb := ttOne[string](t, env, "SELECT feedback FROM recommendations WHERE id = $1", rec); fb != "Kinderbetreuung kommt." {
+				t.Errorf("feedback with the adoption %q", fb)
+			}
 			if status() != "adopted" {
 				t.Fatalf("status %q", status())
 			}
@@ -156,6 +173,11 @@ func TestRecommendationCycle(t *testing.T) {
 			ttStatus(t, co.PostForm("/empfehlungen/"+rec+"/angebote", url.Values{"offer_id": {fx.Offers.OfferA1.ID}}), http.StatusSeeOther, "link an offer")
 			if k := ttOne[string](t, env, "SELECT kind FROM recommendation_offers WHERE CAST(offer_id AS TEXT) = $1", fx.Offers.OfferA1.ID); k != "changed" {
 				t.Errorf("kind %q", k)
+			}
+			r = co.PostForm("/empfehlungen/"+rec+"/angebote", url.Values{"offer_id": {fx.Offers.OfferA1.ID}})
+			ttStatus(t, r, http.StatusUnprocessableEntity, "link the offer twice")
+			if !strings.Contains(ttErrors(t, r), "schon verknüpft") {
+				t.Errorf("message %q", ttErrors(t, r))
 			}
 			ttStatus(t, co.PostForm("/empfehlungen/"+fx.Themes.RecommendationB.ID+"/angebote", url.Values{"offer_id": {fx.Offers.OfferA1.ID}}), http.StatusNotFound, "beta's recommendation")
 			page := co.Get("/empfehlungen/" + rec)
@@ -220,12 +242,43 @@ func TestOffersLinkBackToRecommendations(t *testing.T) {
 			if f := field(link(fx.Users[access.TenantAdmin].Actor("alpha"), rec, fx.Offers.OfferA1.ID, "created")); f != "recommendation_id" {
 				t.Errorf("tenant admin linked: %s", f)
 			}
-			if err := link(fx.Users[access.TeamLead].Actor("alpha"), rec, fx.Offers.OfferA1.ID, "created"); err != nil {
-				t.Fatalf("team lead links: %v", err)
+			// A team lead links only to a recommendation that names the own organisation (A1) among
+			// the responsible ones (the fixture names A2); the coordination links to any.
+			lead := fx.Users[access.TeamLead].Actor("alpha")
+			if err := link(lead, rec, fx.Offers.OfferA1.ID, "created"); field(err) != "recommendation_id" ||
+				errs.As(err).Fields["recommendation_id"].ID != "steering.rec.link_not_responsible" {
+				t.Errorf("team lead of an organisation not responsible links: %v", err)
+			}
+			must := func(q string, args ...any) {
+				t.Helper()
+				if err := env.DB().Write(ctx, func(tx *db.Tx) error { _, err := tx.ExecContext(ctx, q, args...); return err }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			must("INSERT INTO recommendation_orgs (tenant_id, recommendation_id, organisation_id) VALUES ($1, $2, $3)", fx.TenantA.ID, rec, fx.OrgA1.ID)
+			if err := link(lead, rec, fx.Offers.OfferA1.ID, "created"); err != nil {
+				t.Fatalf("team lead of a responsible organisation links: %v", err)
+			}
+			// Linked again (as changed): the link stays as it was, nothing is recorded twice.
+			audits := ttOne[int](t, env, "SELECT COUNT(*) FROM audit_log WHERE action = 'recommendation.link_offer'")
+			if err := link(co, rec, fx.Offers.OfferA1.ID, "changed"); err != nil {
+				t.Fatal(err)
+			}
+			if k := ttOne[string](t, env, "SELECT kind FROM recommendation_offers WHERE CAST(offer_id AS TEXT) = $1", fx.Offers.OfferA1.ID); k != "created" {
+				t.Errorf("a second link changed the kind to %q", k)
+			}
+			if n := ttOne[int](t, env, "SELECT COUNT(*) FROM audit_log WHERE action = 'recommendation.link_offer'"); n != audits {
+				t.Errorf("a link that changed nothing was audited")
 			}
 			if err := link(co, rec, fx.Offers.OfferA2.ID, "changed"); err != nil {
 				t.Fatal(err)
 			}
+			// An archived offer is not linked.
+			must("UPDATE offers SET archived_at = $1 WHERE id = $2", env.Clock.Now(), fx.Offers.OfferHiddenA1.ID)
+			if err := link(co, rec, fx.Offers.OfferHiddenA1.ID, "changed"); field(err) != "offer_id" || errs.As(err).Fields["offer_id"].ID != "steering.rec.link_archived" {
+				t.Errorf("an archived offer linked: %v", err)
+			}
+			must("UPDATE offers SET archived_at = NULL WHERE id = $1", fx.Offers.OfferHiddenA1.ID)
 			// The offer directory's form: an offer created from the recommendation links back in
 			// the offer's own transaction; from a draft it is refused and not stored.
 			newOffer := func(recID string) (*offers.Offer, error) {
@@ -310,12 +363,19 @@ func TestLoopViewShowsTheChain(t *testing.T) {
 				if doc.Find(`svg[role="img"]`).Length() != 1 || doc.Find("#berichte table tbody tr").Length() == 0 {
 					t.Errorf("%s: no chart with its data table", role)
 				}
+				meeting := "Frühjahrssitzung" // the meeting that decided: for those who may see meetings
+				if role == access.CaseManager {
+					meeting = "16.02.2026: Handlungsempfehlung „Kinderbetreuung parallel zum" // else the decision with its day
+					if strings.Contains(text, "Frühjahrssitzung") || doc.Find(`a[href^="/sitzungen/"]`).Length() > 0 {
+						t.Errorf("the case manager sees the meeting: %s", text)
+					}
+				}
 				for _, want := range []string{
-					"< 5 Problemanzeigen",                               // reports over time, disclosed
-					"Kinderbetreuung während der Sprachkurse",           // the theme
-					"Empfehlung beschlossen",                            // its status history
-					"AG Wohnen Alpha",                                   // the body assigned
-					"Frühjahrssitzung",                                  // the meeting that decided
+					"< 5 Problemanzeigen",                     // reports over time, disclosed
+					"Kinderbetreuung während der Sprachkurse", // the theme
+					"Empfehlung beschlossen",                  // its status history
+					"AG Wohnen Alpha",                         // the body assigned
+					meeting,                                   //
 					"Handlungsempfehlung „Kinderbetreuung parallel zum", // its decision
 					"Kinderbetreuung parallel zum Integrationskurs",     // the recommendation
 					"Wohnungssprechstunde",                              // the offer it created
@@ -344,5 +404,139 @@ func TestLoopViewShowsTheChain(t *testing.T) {
 				t.Error("the case manager is linked to pages of bodies")
 			}
 		})
+	}
+}
+
+// A recommendation of a closed theme can neither change nor move on: refused with a message
+// (409), the page offers no forms; reopened, it can again.
+func TestRecommendationsOfAClosedThemeStay(t *testing.T) {
+	for _, e := range apptest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			env, fx, c := ttSetup(t, e)
+			ctx := context.Background()
+			s := env.App.Steering
+			co, bm := fx.Users[access.Coordinator].Actor("alpha"), c[access.BodyMember]
+			rec, theme := fx.Themes.RecommendationA.ID, fx.Themes.ThemeA.ID
+			if err := s.MoveTheme(ctx, co, theme, 0, steering.ThemeClosed, "Erledigt durch das Landesprogramm."); err != nil {
+				t.Fatal(err)
+			}
+			version := ttOne[string](t, env, "SELECT CAST(version AS TEXT) FROM recommendations WHERE id = $1", rec)
+			for what, r := range map[string]*apptest.Response{
+				"edit":   bm.PostForm("/empfehlungen/"+rec, url.Values{"title": {"Neu"}, "text": {"Neu"}, "body_id": {fx.Bodies.BodyA.ID}, "version": {version}}),
+				"submit": bm.PostForm("/empfehlungen/"+rec+"/status", url.Values{"status": {"submitted"}, "version": {version}}),
+			} {
+				ttStatus(t, r, http.StatusConflict, what)
+				if !strings.Contains(ttErrors(t, r), "Das Thema ist abgeschlossen") {
+					t.Errorf("%s: message %q", what, ttErrors(t, r))
+				}
+			}
+			if got := ttOne[string](t, env, "SELECT status || '/' || title FROM recommendations WHERE id = $1", rec); got != "draft/"+fx.Themes.RecommendationA.Title {
+				t.Errorf("the recommendation changed: %s", got)
+			}
+			page := bm.Get("/empfehlungen/" + rec)
+			ttStatus(t, page, http.StatusOK, "page")
+			if page.Doc(t).Find(`form[action="/empfehlungen/`+rec+`"], form[action="/empfehlungen/`+rec+`/status"]`).Length() != 0 ||
+				!strings.Contains(ttText(t, page), "Das Thema ist abgeschlossen") {
+				t.Error("the page of a closed theme's recommendation offers forms or no notice")
+			}
+			if err := s.MoveTheme(ctx, co, theme, 0, steering.ThemeCandidate, "Doch noch offen."); err != nil {
+				t.Fatal(err)
+			}
+			ttStatus(t, ttRecStep(env, bm, t, rec, url.Values{"status": {"submitted"}}), http.StatusSeeOther, "submit after reopening")
+		})
+	}
+}
+
+// Decisions are recorded in meetings of a steering group that are not cancelled, have begun
+// (the rule of the meetings' own decisions) and lie at most 24 months back; without any such
+// meeting the message goes with the step (the page shows no choice of meeting then).
+func TestDecisionMeetingsFollowTheMeetingsRule(t *testing.T) {
+	for _, e := range apptest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			env, fx, c := ttSetup(t, e)
+			ctx := context.Background()
+			s := env.App.Steering
+			sysA := access.System(fx.TenantA.ID)
+			rec := fx.Themes.RecommendationA.ID
+			if err := s.MoveRecommendation(ctx, fx.Users[access.BodyMember].Actor("alpha"), rec, 0, steering.RecMove{To: "submitted"}); err != nil {
+				t.Fatal(err)
+			}
+			meeting := func(title, date, start string) string {
+				t.Helper()
+				m, err := s.CreateMeeting(ctx, sysA, steering.MeetingInput{BodyID: fx.Bodies.BodyA.ID, Title: title, Date: date, Start: start, End: "23:30"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return m.ID
+			}
+			old := meeting("Sitzung vor 25 Monaten", "2024-02-01", "10:00")
+			later := meeting("Sitzung heute Abend", "2026-03-02", "18:00") // the fixtures' clock stands at 10:00 in Berlin
+			begun := meeting("Sitzung heute Morgen", "2026-03-02", "08:00")
+			page := c[access.Coordinator].Get("/empfehlungen/" + rec)
+			options := page.Doc(t).Find("select[name=meeting_id] option").Map(func(_ int, s *goquery.Selection) string { return s.AttrOr("value", "") })
+			joined := strings.Join(options, " ")
+			if !strings.Contains(joined, begun) || !strings.Contains(joined, fx.Bodies.MeetingA.ID) || strings.Contains(joined, old) || strings.Contains(joined, later) {
+				t.Errorf("meetings offered %v (begun %s, held %s; not old %s, later %s)", options, begun, fx.Bodies.MeetingA.ID, old, later)
+			}
+			for _, m := range []string{old, later} {
+				err := s.MoveRecommendation(ctx, fx.Users[access.Coordinator].Actor("alpha"), rec, 0, steering.RecMove{To: "adopted", MeetingID: m})
+				if e := errs.As(err); e.Code != errs.Invalid || e.Fields["meeting_id"].ID != "validation.choice" {
+					t.Errorf("decision in meeting %s: %v", m, err)
+				}
+			}
+			// Beta has no meeting that could decide (its only one is planned): the message is on the step.
+			sysB := access.System(fx.TenantB.ID)
+			if err := s.MoveRecommendation(ctx, sysB, fx.Themes.RecommendationB.ID, 0, steering.RecMove{To: "submitted"}); err != nil {
+				t.Fatal(err)
+			}
+			err := s.MoveRecommendation(ctx, sysB, fx.Themes.RecommendationB.ID, 0, steering.RecMove{To: "adopted", MeetingID: fx.Bodies.MeetingB.ID})
+			if e := errs.As(err); e.Code != errs.Invalid || e.Fields["status"].ID != "steering.rec.no_meetings" || len(e.Fields) != 1 {
+				t.Errorf("decision without any meeting: %v %v", err, e.Fields)
+			}
+		})
+	}
+}
+
+// The lists of a draft are checked by their length first: more organisations than allowed
+// (even repeated ones), an over-long field of indicator codes, more codes than allowed are
+// refused; repeated codes count once.
+func TestRecInputLimitsLists(t *testing.T) {
+	org := "01890a5d-ac96-774b-bcce-b302099a8057"
+	field := func(in steering.RecInput) map[string]string {
+		in.Title, in.Text, in.BodyID = "Titel", "Text", org
+		out := map[string]string{}
+		if e := errs.As(in.Validate("2026-03-02", "")); e != nil {
+			for k, m := range e.Fields {
+				out[k] = m.ID
+			}
+		}
+		return out
+	}
+	many := make([]string, 51)
+	for i := range many {
+		many[i] = org
+	}
+	if got := field(steering.RecInput{OrganisationIDs: many}); got["organisation_ids"] != "steering.rec.too_many_orgs" {
+		t.Errorf("51 organisations: %v", got)
+	}
+	if got := field(steering.RecInput{OrganisationIDs: many[:50]}); len(got) != 0 {
+		t.Errorf("50 organisations: %v", got)
+	}
+	if got := field(steering.RecInput{Indicators: strings.Repeat("A ", 451)}); got["indicator_codes"] != "validation.too_long" {
+		t.Errorf("902 characters of codes: %v", got)
+	}
+	repeated := steering.RecInput{Indicators: strings.Repeat("SPR-01, ", 100)}
+	if got := field(repeated); len(got) != 0 {
+		t.Errorf("one code repeated: %v", got)
+	}
+	var codes []string
+	for i := 0; i < 21; i++ {
+		codes = append(codes, "K-"+strconv.Itoa(i))
+	}
+	if got := field(steering.RecInput{Indicators: strings.Join(codes, " ")}); got["indicator_codes"] != "steering.rec.too_many_indicators" {
+		t.Errorf("21 codes: %v", got)
+	}
+	if got := field(steering.RecInput{Indicators: strings.Join(codes[:20], " ")}); len(got) != 0 {
+		t.Errorf("20 codes: %v", got)
 	}
 }

@@ -4,9 +4,11 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"time"
 
+	"kim/internal/platform/access"
 	"kim/internal/platform/errs"
 	"kim/internal/platform/valid"
 )
@@ -27,15 +29,24 @@ const reportReported = "reported"
 // ReportStatuses lists the states in the order of the cycle.
 var ReportStatuses = []string{reportReported, reportScreened, reportAssigned, reportClosed}
 
-// reportSteps are the changes the screening may make: a new report is screened or closed, a
-// screened or assigned one closed. Assigning is the merge's (merge.go).
+// The screening's actions and the status each leads to: a new report is screened or closed, a
+// screened one closed, a closed one reopened (screened again). A report in a theme is neither
+// screened nor closed: assigning and removing are the theme's (merge.go, themes_service.go).
+const (
+	ScreenAction = "screen"
+	CloseAction  = "close"
+	ReopenAction = "reopen"
+)
+
+var screenTargets = map[string]string{ScreenAction: reportScreened, CloseAction: reportClosed, ReopenAction: reportScreened}
+
 var reportSteps = map[string][]string{
-	reportReported: {reportScreened, reportClosed},
-	reportScreened: {reportClosed},
-	reportAssigned: {reportClosed},
+	reportReported: {ScreenAction, CloseAction},
+	reportScreened: {CloseAction},
+	reportClosed:   {ReopenAction},
 }
 
-// ReportNext returns the states the screening may move a report in status to.
+// ReportNext returns the screening actions open to a report in status.
 func ReportNext(status string) []string { return reportSteps[status] }
 
 // ReportTypes are the kinds of barrier (labels steering.report.type.*).
@@ -80,12 +91,15 @@ type Report struct {
 	CloseReason    string
 	ScreenNote     string
 	ScreenedAt     *time.Time
-	ReportedAt     time.Time
-	UpdatedAt      time.Time
-	Version        int
-	Involved       []OrgName // the organisations involved
-	ThemeID        string
-	ThemeTitle     string
+	// IdentityConfirmed: the identity check warned and the case manager confirmed the text as
+	// anonymous; the coordination should check it (EditReportText clears it).
+	IdentityConfirmed bool
+	ReportedAt        time.Time
+	UpdatedAt         time.Time
+	Version           int
+	Involved          []OrgName // the organisations involved
+	ThemeID           string
+	ThemeTitle        string
 }
 
 // OrgName is an organisation with its name.
@@ -105,7 +119,7 @@ func (r *Report) Excerpt() string {
 	return strings.TrimRight(cut, " ,;:.-–\n\t") + " …"
 }
 
-// Next returns the screening steps open to the report.
+// Next returns the screening actions open to the report.
 func (r *Report) Next() []string { return ReportNext(r.Status) }
 
 // ReportInput files a report.
@@ -117,8 +131,11 @@ type ReportInput struct {
 	LegalDomains  []string
 	Description   string
 	// Confirmed is the case manager's statement that the text holds no personal data, given
-	// after the identity check warned.
-	Confirmed bool
+	// after the identity check warned. It counts only with ConfirmToken, the token of the
+	// warning (IdentityWarning.Token), and only while the text's findings are the ones warned
+	// about.
+	Confirmed    bool
+	ConfirmToken string
 }
 
 // Validate checks the input.
@@ -139,10 +156,10 @@ func (in *ReportInput) Validate() error {
 	return v.Err()
 }
 
-// ScreenInput is the coordination's screening of a report: mark it screened, or close it with
-// a reason and a note.
+// ScreenInput is the coordination's screening of a report: mark it screened, close it with a
+// reason and a note, or reopen a closed one.
 type ScreenInput struct {
-	Action  string // "screen" or "close"
+	Action  string // ScreenAction, CloseAction or ReopenAction
 	Reason  string
 	Note    string
 	Version int
@@ -151,10 +168,10 @@ type ScreenInput struct {
 // Validate checks the input.
 func (in *ScreenInput) Validate() error {
 	var v errs.Validation
-	valid.OneOf(&v, "action", in.Action, []string{"screen", "close"})
+	valid.OneOf(&v, "action", in.Action, []string{ScreenAction, CloseAction, ReopenAction})
 	in.Note = valid.CleanText(in.Note)
 	valid.Length(&v, "note", in.Note, reportNoteMax)
-	if in.Action == "close" {
+	if in.Action == CloseAction {
 		valid.OneOf(&v, "reason", in.Reason, CloseReasons)
 		if in.Note == "" {
 			v.Add("note", "steering.report.note_required")
@@ -165,12 +182,37 @@ func (in *ScreenInput) Validate() error {
 	return v.Err()
 }
 
-// target is the status the screening moves to.
-func (in *ScreenInput) target() string {
-	if in.Action == "close" {
-		return reportClosed
+// TextInput is the coordination's correction of a report's text (blacking out what may
+// identify someone).
+type TextInput struct {
+	Description string
+	Version     int
+}
+
+// Validate checks the input.
+func (in *TextInput) Validate() error {
+	var v errs.Validation
+	in.Description = valid.CleanText(in.Description)
+	valid.Required(&v, "description", in.Description, reportTextMax)
+	return v.Err()
+}
+
+// identityToken binds a case manager's confirmation to what the identity check found: the
+// HMAC, under a key derived from the case key, of the actor, the case and the sorted findings.
+// A text with other findings (a name added after the warning) has another token.
+func identityToken(caseKey []byte, actor access.Actor, caseID string, hits []IdentityHit) string {
+	k := hmac.New(sha256.New, caseKey)
+	k.Write([]byte("kim/barrier-report/identity-confirmation"))
+	var lines []string
+	for _, h := range hits {
+		for _, w := range h.Words {
+			lines = append(lines, h.Kind+"\x1f"+w)
+		}
 	}
-	return reportScreened
+	slices.Sort(lines)
+	m := hmac.New(sha256.New, k.Sum(nil))
+	m.Write([]byte(actor.TenantID + "\x1e" + actor.UserID + "\x1e" + caseID + "\x1e" + strings.Join(lines, "\x1e")))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 // CaseKeyOf returns the key a report keeps of its case: the hex HMAC-SHA-256 of the tenant and

@@ -18,6 +18,7 @@ func (h *HTTP) reportRoutes(rt *web.Router) {
 	rt.Handle("GET /problemanzeigen", web.Staff, h.reportList)
 	rt.Handle("GET /problemanzeigen/{id}", web.Staff, h.reportView)
 	rt.Handle("POST /problemanzeigen/{id}/sichtung", web.Staff, h.reportScreen)
+	rt.Handle("POST /problemanzeigen/{id}/text", web.Staff, h.reportText)
 	rt.Handle("GET /koordination/eingang", web.Staff, h.reportInbox)
 	rt.Handle("GET /neuigkeiten", web.Staff, h.newsPage)
 }
@@ -25,12 +26,13 @@ func (h *HTTP) reportRoutes(rt *web.Router) {
 // reportFields are the fields of the report form, for the error summary.
 var reportFields = web.Fields("life_domain", "steering.report.life_domain", "type", "steering.report.type_label",
 	"organisations", "steering.report.organisations", "legal_domains", "steering.report.legal_domains",
-	"description", "steering.report.description", "confirm_anonymous", "steering.report.confirm_anonymous", "source", "steering.report.source_label")
+	"description", "steering.report.description", "confirm_anonymous", "steering.report.confirm_label", "source", "steering.report.source_label")
 
 type reportFormData struct {
 	CaseID                      string
 	Domains, Types, Legal, Orgs []web.Option
 	Hits                        []IdentityHit
+	Token                       string // binds the confirmation to the findings (IdentityWarning.Token)
 	Source                      string
 }
 
@@ -61,6 +63,11 @@ func reportPrefill(q url.Values, orgs []web.Option) url.Values {
 func (h *HTTP) reportForm(w http.ResponseWriter, r *http.Request, actor access.Actor, values url.Values, failed error) {
 	caseID := r.PathValue("id")
 	opts, err := h.S.ReportForm(r.Context(), actor, caseID)
+	if errs.As(err).Message.ID == purposeRequired {
+		// A team lead or deputy states the purpose on the case's page first.
+		web.Redirect(w, r, "/faelle/"+caseID, "steering.report.purpose_first")
+		return
+	}
 	if err != nil {
 		h.R.Fail(w, r, err)
 		return
@@ -68,9 +75,7 @@ func (h *HTTP) reportForm(w http.ResponseWriter, r *http.Request, actor access.A
 	if values == nil {
 		values = reportPrefill(r.URL.Query(), opts.Organisations)
 	}
-	if values.Get("source") == "" {
-		values.Set("source", "case")
-	}
+	values.Set("source", reportSource(values.Get("source")))
 	form := web.NewForm(values)
 	form.Fields = reportFields
 	data := reportFormData{CaseID: caseID, Domains: bodyCodes("casework.domain.", ReportDomains), Types: bodyCodes("steering.report.type.", ReportTypes),
@@ -78,9 +83,21 @@ func (h *HTTP) reportForm(w http.ResponseWriter, r *http.Request, actor access.A
 	v := web.View{Title: "steering.report.new_title", Form: form, Data: &data}
 	var warn *IdentityWarning
 	if errors.As(failed, &warn) {
-		data.Hits = warn.Hits
+		data.Hits, data.Token = warn.Hits, warn.Token
 	}
 	h.reportRender(w, r, "steering/report_form", v, failed)
+}
+
+// purposeRequired is the message of case management's refusal to open a case without a
+// stated purpose (casework.ErrPurposeRequired).
+const purposeRequired = "casework.case.purpose_required"
+
+// reportSource returns source if it is one of ReportSources, else "case".
+func reportSource(source string) string {
+	if slices.Contains(ReportSources, source) {
+		return source
+	}
+	return "case"
 }
 
 // reportRender renders a page with a form, or the form again with the error of a submission.
@@ -106,14 +123,16 @@ func (h *HTTP) reportCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	in := ReportInput{LifeDomain: f.Get("life_domain"), Type: f.Get("type"), Source: f.Get("source"), Organisations: f["organisations"],
-		LegalDomains: f["legal_domains"], Description: f.Get("description"), Confirmed: bodyChecked(f, "confirm_anonymous")}
+	in := ReportInput{LifeDomain: f.Get("life_domain"), Type: f.Get("type"), Source: reportSource(f.Get("source")), Organisations: f["organisations"],
+		LegalDomains: f["legal_domains"], Description: f.Get("description"), Confirmed: bodyChecked(f, "confirm_anonymous"),
+		ConfirmToken: f.Get("identity_token")}
 	rep, err := h.S.FileReport(r.Context(), actor, r.PathValue("id"), in)
 	if err != nil {
 		values := url.Values{}
-		for _, k := range []string{"life_domain", "type", "source", "organisations", "legal_domains", "description"} {
+		for _, k := range []string{"life_domain", "type", "organisations", "legal_domains", "description"} {
 			values[k] = f[k]
 		}
+		values.Set("source", in.Source)
 		h.reportForm(w, r, actor, values, err)
 		return
 	}
@@ -165,11 +184,11 @@ func (h *HTTP) reportList(w http.ResponseWriter, r *http.Request) {
 
 type reportViewData struct {
 	Report  *Report
-	Screen  bool // the actor may screen it
+	Screen  bool // the actor may screen it and edit its text
 	Reasons []web.Option
 }
 
-// reportPage renders a report; form and failed carry a failed screening.
+// reportPage renders a report; form and failed carry a failed screening or text correction.
 func (h *HTTP) reportPage(w http.ResponseWriter, r *http.Request, actor access.Actor, form *web.Form, failed error) {
 	rep, err := h.S.GetReport(r.Context(), actor, r.PathValue("id"))
 	if err != nil {
@@ -179,10 +198,14 @@ func (h *HTTP) reportPage(w http.ResponseWriter, r *http.Request, actor access.A
 	if form == nil {
 		form = web.NewForm(nil)
 	}
-	form.Fields = web.Fields("reason", "steering.report.close_reason_label", "note", "steering.report.note")
+	form.Fields = web.Fields("reason", "steering.report.close_reason_label", "note", "steering.report.note",
+		"description", "steering.report.edit_text_label")
 	form.Values.Set("version", strconv.Itoa(rep.Version))
+	if !form.Values.Has("description") {
+		form.Values.Set("description", rep.Description)
+	}
 	v := web.View{Title: "steering.report.view_title", Form: form, Data: reportViewData{Report: rep,
-		Screen: access.Allowed(actor, KindBarrierReport, access.Update) && len(rep.Next()) > 0, Reasons: bodyCodes("steering.report.close_reason.", CloseReasons)}}
+		Screen: access.Allowed(actor, KindBarrierReport, access.Update), Reasons: bodyCodes("steering.report.close_reason.", CloseReasons)}}
 	h.reportRender(w, r, "steering/report", v, failed)
 }
 
@@ -194,6 +217,24 @@ func (h *HTTP) reportView(w http.ResponseWriter, r *http.Request) {
 	h.reportPage(w, r, actor, nil, nil)
 }
 
+// reportChanged answers a change of the coordination on a report: back to the report (or the
+// inbox) with flash, or the report's page again with the form's values and messages.
+func (h *HTTP) reportChanged(w http.ResponseWriter, r *http.Request, actor access.Actor, rep *Report, err error, values url.Values, flash string) {
+	if err != nil {
+		if c := errs.CodeOf(err); c == errs.NotFound || c == errs.Forbidden {
+			h.R.Fail(w, r, err)
+			return
+		}
+		h.reportPage(w, r, actor, web.NewForm(values), err)
+		return
+	}
+	if r.PostForm.Get("back") == "inbox" {
+		web.Redirect(w, r, "/koordination/eingang", flash)
+		return
+	}
+	web.Redirect(w, r, "/problemanzeigen/"+rep.ID, flash)
+}
+
 func (h *HTTP) reportScreen(w http.ResponseWriter, r *http.Request) {
 	actor, ok := h.bodyParse(w, r, KindBarrierReport, access.Update)
 	if !ok {
@@ -202,23 +243,18 @@ func (h *HTTP) reportScreen(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	in := ScreenInput{Action: f.Get("action"), Reason: f.Get("reason"), Note: f.Get("note"), Version: web.Version(r)}
 	rep, err := h.S.ScreenReport(r.Context(), actor, r.PathValue("id"), in)
-	if err != nil {
-		if c := errs.CodeOf(err); c == errs.NotFound || c == errs.Forbidden {
-			h.R.Fail(w, r, err)
-			return
-		}
-		h.reportPage(w, r, actor, web.NewForm(url.Values{"reason": {in.Reason}, "note": {in.Note}}), err)
+	flash := map[string]string{ScreenAction: "steering.report.screened", CloseAction: "steering.report.closed", ReopenAction: "steering.report.reopened"}[in.Action]
+	h.reportChanged(w, r, actor, rep, err, url.Values{"reason": {in.Reason}, "note": {in.Note}}, flash)
+}
+
+func (h *HTTP) reportText(w http.ResponseWriter, r *http.Request) {
+	actor, ok := h.bodyParse(w, r, KindBarrierReport, access.Update)
+	if !ok {
 		return
 	}
-	flash := "steering.report.screened"
-	if rep.Status == reportClosed {
-		flash = "steering.report.closed"
-	}
-	if f.Get("back") == "inbox" {
-		web.Redirect(w, r, "/koordination/eingang", flash)
-		return
-	}
-	web.Redirect(w, r, "/problemanzeigen/"+rep.ID, flash)
+	in := TextInput{Description: r.PostForm.Get("description"), Version: web.Version(r)}
+	rep, err := h.S.EditReportText(r.Context(), actor, r.PathValue("id"), in)
+	h.reportChanged(w, r, actor, rep, err, url.Values{"description": {in.Description}}, "steering.report.text_saved")
 }
 
 type inboxData struct {
@@ -233,6 +269,7 @@ type inboxData struct {
 type typeCount struct {
 	Type  string
 	Count int
+	Link  string // the inbox with the other filters and this type
 }
 
 func (h *HTTP) reportInbox(w http.ResponseWriter, r *http.Request) {
@@ -253,9 +290,16 @@ func (h *HTTP) reportInbox(w http.ResponseWriter, r *http.Request) {
 	data := inboxData{Inbox: in, Pager: web.NewPager(q, in.Total, r), Statuses: bodyCodes("steering.report.status.", []string{reportReported, reportScreened}),
 		Types: bodyCodes("steering.report.type.", ReportTypes), Domains: bodyCodes("casework.domain.", ReportDomains),
 		Merge: access.Allowed(actor, KindTheme, access.Create), Filtered: f != ReportFilter{}}
+	keep := url.Values{}
+	for k, v := range map[string]string{"status": f.Status, "life_domain": f.LifeDomain, "from": f.From, "to": f.To} {
+		if v != "" {
+			keep.Set(k, v)
+		}
+	}
 	for _, t := range ReportTypes {
 		if n := in.ByType[t]; n > 0 {
-			data.TypeCounts = append(data.TypeCounts, typeCount{t, n})
+			keep.Set("type", t)
+			data.TypeCounts = append(data.TypeCounts, typeCount{t, n, "/koordination/eingang?" + keep.Encode()})
 		}
 	}
 	h.R.Render(w, r, http.StatusOK, "steering/inbox", web.View{Title: "steering.inbox.title", Form: form, Data: data})

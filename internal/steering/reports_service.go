@@ -2,6 +2,7 @@ package steering
 
 import (
 	"context"
+	"crypto/hmac"
 	"database/sql"
 	"errors"
 	"slices"
@@ -18,17 +19,24 @@ import (
 
 // IdentityWarning stops a report whose text may identify a person until the case manager
 // confirms that it does not. It holds what was found for the form only: its Error text and
-// its message name nothing of it, so that no log can carry it.
+// its message name nothing of it, so that no log can carry it. Token goes with the form
+// (ReportInput.ConfirmToken); Changed says that a confirmation was given for other findings.
 type IdentityWarning struct {
-	Hits []IdentityHit
+	Hits    []IdentityHit
+	Token   string
+	Changed bool
 }
 
 func (e *IdentityWarning) Error() string { return "steering: the report's text may identify a person" }
 
 // Err returns the error as the pages report it (422 with a field message).
 func (e *IdentityWarning) Err() *errs.Error {
+	field := "steering.report.identity_confirm_needed"
+	if e.Changed {
+		field = "steering.report.identity_changed"
+	}
 	return &errs.Error{Code: errs.Invalid, Message: errs.Msg("steering.report.identity_warning"),
-		Fields: map[string]errs.Message{"confirm_anonymous": errs.Msg("steering.report.identity_confirm_needed")}}
+		Fields: map[string]errs.Message{"confirm_anonymous": errs.Msg(field)}}
 }
 
 func (e *IdentityWarning) Unwrap() error { return e.Err() }
@@ -41,7 +49,7 @@ const reportFrom = ` FROM (SELECT b.*, b.reported_by AS user_id FROM barrier_rep
 	LEFT JOIN themes t ON t.tenant_id = tr.tenant_id AND t.id = tr.theme_id`
 
 const reportCols = `r.id, r.tenant_id, r.organisation_id, o.name, r.reported_by, r.source, r.life_domain, r.type, r.legal_domains,
-	r.description, r.status, r.close_reason, r.screen_note, r.screened_at, r.reported_at, r.updated_at, r.version,
+	r.description, r.status, r.close_reason, r.screen_note, r.screened_at, r.reported_at, r.updated_at, r.version, r.identity_confirmed,
 	COALESCE(CAST(tr.theme_id AS TEXT), ''), COALESCE(t.title, '')`
 
 func scanReport(sc loopScanner, r *Report) error {
@@ -49,7 +57,7 @@ func scanReport(sc loopScanner, r *Report) error {
 	var screened sql.NullTime
 	if err := sc.Scan(&r.ID, &r.TenantID, &r.OrganisationID, &r.Organisation, &r.ReportedBy, &r.Source, &r.LifeDomain, &r.Type, &legal,
 		&r.Description, &r.Status, &r.CloseReason, &r.ScreenNote, &screened, &r.ReportedAt, &r.UpdatedAt, &r.Version,
-		&r.ThemeID, &r.ThemeTitle); err != nil {
+		&r.IdentityConfirmed, &r.ThemeID, &r.ThemeTitle); err != nil {
 		return err
 	}
 	r.LegalDomains = reportCodesOf(legal)
@@ -146,8 +154,10 @@ func (s *Service) ReportForm(ctx context.Context, actor access.Actor, caseID str
 }
 
 // FileReport files a barrier report from a case the actor may work on. A text that may
-// identify a participant (or anyone) is refused with an *IdentityWarning until in.Confirmed.
-// The report keeps the case only as CaseKeyOf its pseudonym.
+// identify a participant (or anyone) is refused with an *IdentityWarning until the case
+// manager confirms it with the warning's token (in.Confirmed, in.ConfirmToken) for the same
+// findings; the report is then flagged for the coordination (IdentityConfirmed). The report
+// keeps the case only as CaseKeyOf its pseudonym.
 func (s *Service) FileReport(ctx context.Context, actor access.Actor, caseID string, in ReportInput) (*Report, error) {
 	info, err := s.caseFacts(ctx, actor, caseID)
 	if err != nil {
@@ -157,8 +167,12 @@ func (s *Service) FileReport(ctx context.Context, actor access.Actor, caseID str
 		return nil, err
 	}
 	hits := CheckIdentity(in.Description, info.Identity)
-	if len(hits) > 0 && !in.Confirmed {
-		return nil, &IdentityWarning{Hits: hits}
+	confirmed := len(hits) > 0
+	if confirmed {
+		token := identityToken(s.CaseKey, actor, caseID, hits)
+		if !in.Confirmed || !hmac.Equal([]byte(in.ConfirmToken), []byte(token)) {
+			return nil, &IdentityWarning{Hits: hits, Token: token, Changed: in.Confirmed && in.ConfirmToken != ""}
+		}
 	}
 	var r *Report
 	err = s.DB.Write(ctx, func(tx *db.Tx) error {
@@ -186,9 +200,10 @@ func (s *Service) FileReport(ctx context.Context, actor access.Actor, caseID str
 		}
 		id := ids.New()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO barrier_reports (tenant_id, id, organisation_id, reported_by, case_key, source, life_domain,
-			type, legal_domains, description, status, reported_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
+			type, legal_domains, description, status, identity_confirmed, reported_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
 			actor.TenantID, id, info.OrganisationID, actor.UserID, CaseKeyOf(s.CaseKey, actor.TenantID, info.Pseudonym), in.Source,
-			in.LifeDomain, in.Type, CodeList(in.LegalDomains), in.Description, reportReported, tx.Now); err != nil {
+			in.LifeDomain, in.Type, CodeList(in.LegalDomains), in.Description, reportReported, confirmed, tx.Now); err != nil {
 			return err
 		}
 		for _, o := range orgs {
@@ -198,7 +213,7 @@ func (s *Service) FileReport(ctx context.Context, actor access.Actor, caseID str
 			}
 		}
 		details := map[string]string{"source": in.Source, "type": in.Type, "life_domain": in.LifeDomain}
-		if len(hits) > 0 {
+		if confirmed {
 			details["identity_confirmed"] = "true"
 		}
 		if err := s.loopAudit(ctx, tx, actor, "barrier_report.create", "barrier_report", id, details); err != nil {
@@ -286,9 +301,10 @@ func (s *Service) ListReports(ctx context.Context, actor access.Actor, q web.Lis
 // Inbox is the coordination's inbox: new and screened reports not yet in a theme.
 type Inbox struct {
 	Items  []Report
-	Total  int
-	ByType map[string]int // counts per type, whatever the type filter
-	All    int
+	Total  int            // the reports that match the filter
+	ByType map[string]int // counts per type with the other filters, whatever the type filter
+	All    int            // the sum of ByType
+	Whole  int            // the reports in the inbox, unfiltered
 }
 
 // ListInbox returns the coordination's inbox with the filter applied.
@@ -316,37 +332,31 @@ func (s *Service) ListInbox(ctx context.Context, actor access.Actor, q web.ListQ
 		}
 		counts, err := loopRows(ctx, tx, func(sc loopScanner, c *count) error { return sc.Scan(&c.typ, &c.n) },
 			"SELECT r.type, count(*)"+reportFrom+" WHERE "+where+" GROUP BY r.type", args...)
+		if err != nil {
+			return err
+		}
 		for _, c := range counts {
 			in.ByType[c.typ] = c.n
 			in.All += c.n
 		}
-		return err
+		return tx.QueryRowContext(ctx, "SELECT count(*)"+reportFrom+" WHERE "+base, scope.Args...).Scan(&in.Whole)
 	})
 	return in, err
 }
 
-// ScreenReport records the coordination's screening: the report is marked screened, or closed
-// with a reason and a note. Only the steps of reportSteps are allowed; in.Version must be the
-// report's version.
+// ScreenReport records the coordination's screening: the report is marked screened, closed
+// with a reason and a note, or reopened. Only the actions of reportSteps are allowed; a report
+// in a theme must be removed from it before it is closed. Leaving closed clears the close
+// reason and the note. in.Version must be the report's version.
 func (s *Service) ScreenReport(ctx context.Context, actor access.Actor, id string, in ScreenInput) (*Report, error) {
-	if err := loopGuard(actor, KindBarrierReport, access.Update, id, in.Version); err != nil {
-		return nil, err
-	}
-	var r *Report
-	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {
-		if r, err = s.loadReport(ctx, tx, actor, access.Update, id); err != nil {
-			return err
+	return s.changeReport(ctx, actor, id, in.Version, in.Validate, func(tx *db.Tx, r *Report) (string, map[string]string, error) {
+		if r.Status == reportAssigned && in.Action == CloseAction {
+			return "", nil, errs.E(errs.Conflict, "steering.report.close_assigned", "Theme", r.ThemeTitle)
 		}
-		if err := in.Validate(); err != nil {
-			return err
+		if !slices.Contains(ReportNext(r.Status), in.Action) {
+			return "", nil, errs.E(errs.Conflict, "steering.report.step_refused")
 		}
-		if in.Version != 0 && in.Version != r.Version {
-			return errs.E(errs.Conflict, "error.conflict")
-		}
-		to := in.target()
-		if !slices.Contains(ReportNext(r.Status), to) {
-			return errs.E(errs.Conflict, "steering.report.step_refused")
-		}
+		to := screenTargets[in.Action]
 		reason := ""
 		if to == reportClosed {
 			reason = in.Reason
@@ -355,19 +365,49 @@ func (s *Service) ScreenReport(ctx context.Context, actor access.Actor, id strin
 			screened_by = CASE WHEN screened_at IS NULL THEN $4 ELSE screened_by END, screened_at = COALESCE(screened_at, $5),
 			updated_at = $5, version = version + 1 WHERE tenant_id = $6 AND id = $7 AND version = $8`,
 			to, reason, in.Note, actor.UserID, tx.Now, r.TenantID, r.ID, r.Version)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.E(errs.Conflict, "error.conflict")
-		}
 		details := map[string]string{"from": r.Status, "to": to}
 		if reason != "" {
 			details["reason"] = reason
 		}
-		action := "barrier_report.screen"
-		if to == reportClosed {
-			action = "barrier_report.close"
+		return "barrier_report." + in.Action, details, reportUpdated(res, err)
+	})
+}
+
+// EditReportText replaces a report's text with the coordination's correction (a name blacked
+// out) and clears the flag of a confirmed identity warning: the coordination has checked it.
+func (s *Service) EditReportText(ctx context.Context, actor access.Actor, id string, in TextInput) (*Report, error) {
+	return s.changeReport(ctx, actor, id, in.Version, in.Validate, func(tx *db.Tx, r *Report) (string, map[string]string, error) {
+		res, err := tx.ExecContext(ctx, `UPDATE barrier_reports SET description = $1, identity_confirmed = $2, updated_at = $3,
+			version = version + 1 WHERE tenant_id = $4 AND id = $5 AND version = $6`, in.Description, false, tx.Now, r.TenantID, r.ID, r.Version)
+		details := map[string]string{"changed": strconv.FormatBool(in.Description != r.Description)}
+		if r.IdentityConfirmed {
+			details["identity_confirmed"] = "checked"
+		}
+		return "barrier_report.edit_text", details, reportUpdated(res, err)
+	})
+}
+
+// changeReport runs one change of the coordination on a report: access, validation and the
+// version are checked, then change updates the row and names its audit action and details.
+func (s *Service) changeReport(ctx context.Context, actor access.Actor, id string, version int, validate func() error,
+	change func(tx *db.Tx, r *Report) (string, map[string]string, error)) (*Report, error) {
+	if err := loopGuard(actor, KindBarrierReport, access.Update, id, version); err != nil {
+		return nil, err
+	}
+	var r *Report
+	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {
+		if r, err = s.loadReport(ctx, tx, actor, access.Update, id); err != nil {
+			return err
+		}
+		if err := validate(); err != nil {
+			return err
+		}
+		if version != 0 && version != r.Version {
+			return errs.E(errs.Conflict, "error.conflict")
+		}
+		action, details, err := change(tx, r)
+		if err != nil {
+			return err
 		}
 		if err := s.loopAudit(ctx, tx, actor, action, "barrier_report", r.ID, details); err != nil {
 			return err
@@ -379,4 +419,16 @@ func (s *Service) ScreenReport(ctx context.Context, actor access.Actor, id strin
 		return nil, errs.ErrNotFound
 	}
 	return r, err
+}
+
+// reportUpdated turns an update that changed no row (another changed the report meanwhile)
+// into a conflict.
+func reportUpdated(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.E(errs.Conflict, "error.conflict")
+	}
+	return nil
 }

@@ -48,6 +48,8 @@ func (s *Service) ListThemes(ctx context.Context, actor access.Actor, q web.List
 	if q.Q != "" {
 		where = append(where, "lower(t.title) LIKE "+arg(db.Like(q.Q))+` ESCAPE '\'`)
 	}
+	own, ownArgs := ownThemes(actor, "t.id", len(args)+1)
+	where, args = append(where, own), append(args, ownArgs...)
 	cond := strings.Join(where, " AND ")
 	var out []Theme
 	var total int
@@ -55,7 +57,7 @@ func (s *Service) ListThemes(ctx context.Context, actor access.Actor, q web.List
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM themes t WHERE "+cond, args...).Scan(&total); err != nil {
 			return err
 		}
-		rows, err := loopRows(ctx, tx, scanTheme, "SELECT "+themeCols+" FROM themes t WHERE "+cond+" ORDER BY "+q.OrderBy(themeSorts, "t.id")+
+		rows, err := loopRows(ctx, tx, scanTheme, "SELECT "+themeCols+" FROM themes t WHERE "+cond+" ORDER BY "+q.OrderBy(themeSorts(tx.Engine), themeTieBreak)+
 			" LIMIT "+strconv.Itoa(q.Size)+" OFFSET "+strconv.Itoa(q.Offset()), args...)
 		if err != nil {
 			return err
@@ -263,8 +265,10 @@ func (s *Service) RemoveReport(ctx context.Context, actor access.Actor, id, repo
 		} else if n == 0 {
 			return themeFail("report_id", "steering.theme.report_not_in_theme")
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE barrier_reports SET status = $1, updated_at = $2, version = version + 1 WHERE tenant_id = $3 AND id = $4",
-			reportScreened, tx.Now, t.TenantID, reportID); err != nil {
+		// Only a report that is "assigned" goes back to "screened": one the barrier-report part
+		// has closed meanwhile stays closed.
+		if _, err := tx.ExecContext(ctx, `UPDATE barrier_reports SET status = $1, updated_at = $2, version = version + 1
+			WHERE tenant_id = $3 AND id = $4 AND status = $5`, reportScreened, tx.Now, t.TenantID, reportID, reportAssigned); err != nil {
 			return err
 		}
 		if err := touchTheme(ctx, tx, t); err != nil {
@@ -305,35 +309,42 @@ type Choice struct {
 	ID, Label, Detail string
 }
 
-// ThemeChoices lists the tenant's open themes (to merge reports into, to draft for), or with
-// all every theme (to filter by); Detail is the status.
+// ThemeChoices lists the open themes the actor sees (to merge reports into, to draft for), or
+// with all every theme (to filter by); Detail is the status. A body member sees the themes of
+// the own bodies only.
 func (s *Service) ThemeChoices(ctx context.Context, actor access.Actor, all bool) ([]Choice, error) {
 	if err := access.Check(actor, KindTheme, access.List); err != nil {
 		return nil, err
 	}
 	var out []Choice
 	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
-		out, err = themeChoices(ctx, tx, actor.TenantID, all)
+		out, err = themeChoices(ctx, tx, actor, all)
 		return err
 	})
 	return out, err
 }
 
-func themeChoices(ctx context.Context, tx *db.Tx, tenantID string, all bool) ([]Choice, error) {
+func themeChoices(ctx context.Context, tx *db.Tx, actor access.Actor, all bool) ([]Choice, error) {
 	closed := ThemeClosed
 	if all {
 		closed = ""
 	}
+	own, args := ownThemes(actor, "t.id", 3)
 	return loopRows(ctx, tx, func(sc loopScanner, c *Choice) error { return sc.Scan(&c.ID, &c.Label, &c.Detail) },
-		"SELECT id, title, status FROM themes WHERE tenant_id = $1 AND status <> $2 ORDER BY lower(title), id", tenantID, closed)
+		"SELECT t.id, t.title, t.status FROM themes t WHERE t.tenant_id = $1 AND t.status <> $2 AND "+own+" ORDER BY lower(t.title), t.id",
+		append([]any{actor.TenantID, closed}, args...)...)
 }
 
-// BodyChoices lists the tenant's active bodies (Detail: the type); onlyMine limits them to the
-// bodies the actor is a member or deputy of.
+// BodyChoices lists the active bodies of the tenant (Detail: the type) for those who read
+// recommendations (the filter of their list) or keep themes (the assignment); onlyMine, and
+// always for a body member, limits them to the bodies the actor is a member or deputy of.
 func (s *Service) BodyChoices(ctx context.Context, actor access.Actor, onlyMine bool) ([]Choice, error) {
+	if !access.Allowed(actor, KindRecommendation, access.List) && !access.Allowed(actor, KindTheme, access.Update) {
+		return nil, errs.ErrForbidden
+	}
 	var out []Choice
 	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
-		out, err = bodyChoices(ctx, tx, actor, onlyMine)
+		out, err = bodyChoices(ctx, tx, actor, onlyMine || membersOnly(actor))
 		return err
 	})
 	return out, err

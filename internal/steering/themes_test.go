@@ -300,3 +300,192 @@ func indexOf(list []string, s string) int {
 	}
 	return -1
 }
+
+// A body member sees the themes, drafts and decisions of the own bodies only: a theme assigned
+// to another body (and without a draft of an own body), or to none, is absent from the lists
+// and filters and answers 404, with its recommendations; a draft of another body on an own theme
+// is visible but cannot be edited or submitted by the member. The other roles of the network
+// see all of them.
+func TestBodyMemberSeesOwnBodiesOnly(t *testing.T) {
+	for _, e := range apptest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			env, fx, c := ttSetup(t, e)
+			ctx := context.Background()
+			s := env.App.Steering
+			co := fx.Users[access.Coordinator].Actor("alpha")
+			bm := c[access.BodyMember]
+			th := fx.Themes
+			// A second theme assigned to the working group (the member is not in it) with its draft.
+			work := ttTheme(t, env, fx, "Sprachkurse am Abend", ttInsertSeries(t, env, fx, 2))
+			if err := s.AssignBody(ctx, co, work, fx.Bodies.BodyWorkA.ID); err != nil {
+				t.Fatal(err)
+			}
+			workRec, err := s.CreateRecommendation(ctx, co, work, steering.RecInput{Title: "Abendkurse in Wald", Text: "Kurse ab 18 Uhr.", BodyID: fx.Bodies.BodyWorkA.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A draft of the working group on the member's own theme.
+			sideRec, err := s.CreateRecommendation(ctx, co, th.ThemeA.ID, steering.RecInput{Title: "Kita-Plätze für Kursteilnehmende",
+				Text: "Vorrang bei der Kita-Platzvergabe.", BodyID: fx.Bodies.BodyWorkA.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hidden := []string{"/themen/" + work, "/themen/" + work + "/kreislauf", "/themen/" + th.ThemeOtherA.ID, "/themen/" + th.ThemeOtherA.ID + "/kreislauf",
+				"/empfehlungen/" + workRec, "/empfehlungen/" + th.RecommendationOtherA.ID}
+			for _, p := range hidden {
+				ttStatus(t, bm.Get(p), http.StatusNotFound, "body member: "+p)
+				for _, role := range []access.Role{access.Coordinator, access.CaseManager, access.TeamLead} {
+					ttStatus(t, c[role].Get(p), http.StatusOK, string(role)+": "+p)
+				}
+			}
+			ttStatus(t, bm.Get("/themen/"+th.ThemeA.ID), http.StatusOK, "own theme")
+			ttStatus(t, bm.Get("/themen/"+th.ThemeA.ID+"/kreislauf"), http.StatusOK, "own theme's loop")
+			ttStatus(t, bm.Get("/empfehlungen/"+sideRec), http.StatusOK, "another body's draft on an own theme")
+
+			// Lists and filters.
+			for _, p := range []string{"/themen?status=all", "/empfehlungen", "/empfehlungen/neu"} {
+				r := bm.Get(p)
+				ttStatus(t, r, http.StatusOK, p)
+				body := string(r.Body)
+				for _, other := range []string{work, workRec, th.ThemeOtherA.ID, th.RecommendationOtherA.ID, "Sprachkurse am Abend", "Öffnungszeiten der Ämter",
+					"Abendsprechstunden", fx.Bodies.BodyWorkA.ID} {
+					if strings.Contains(body, other) {
+						t.Errorf("body member's %s shows %q", p, other)
+					}
+				}
+				if p != "/empfehlungen/neu" && !strings.Contains(body, th.ThemeA.ID) {
+					t.Errorf("body member's %s lacks the own theme", p)
+				}
+			}
+			list := c[access.CaseManager].Get("/empfehlungen")
+			for _, id := range []string{workRec, th.RecommendationOtherA.ID, sideRec, th.RecommendationA.ID} {
+				if !strings.Contains(string(list.Body), id) {
+					t.Errorf("the case manager's list lacks %s", id)
+				}
+			}
+			if opts := c[access.CaseManager].Get("/empfehlungen").Doc(t).Find(`select[name=gremium] option[value="` + fx.Bodies.BodyWorkA.ID + `"]`); opts.Length() != 1 {
+				t.Error("the case manager's body filter lacks the working group")
+			}
+			// The service answers the same.
+			member := fx.Users[access.BodyMember].Actor("alpha")
+			if _, err := s.GetTheme(ctx, member, work); errs.CodeOf(err) != errs.NotFound {
+				t.Errorf("GetTheme: %v", err)
+			}
+			if choices, err := s.ThemeChoices(ctx, member, true); err != nil || len(choices) != 1 || choices[0].ID != th.ThemeA.ID {
+				t.Errorf("theme choices %+v %v", choices, err)
+			}
+			if bodies, err := s.BodyChoices(ctx, member, false); err != nil || len(bodies) != 1 || bodies[0].ID != fx.Bodies.BodyA.ID {
+				t.Errorf("body choices %+v %v", bodies, err)
+			}
+			if _, err := s.BodyChoices(ctx, fx.Users[access.NaturalisationClerk].Actor("alpha"), false); errs.CodeOf(err) != errs.Forbidden {
+				t.Errorf("body choices of a naturalisation clerk: %v", err)
+			}
+
+			// Editing and submitting another body's drafts: 404 off the own themes, 403 on them.
+			version := func(id string) string {
+				return ttOne[string](t, env, "SELECT CAST(version AS TEXT) FROM recommendations WHERE id = $1", id)
+			}
+			edit := func(id string) url.Values {
+				return url.Values{"title": {"Übernommen"}, "text": {"x"}, "body_id": {fx.Bodies.BodyA.ID}, "version": {version(id)}}
+			}
+			ttStatus(t, bm.PostForm("/empfehlungen/"+workRec, edit(workRec)), http.StatusNotFound, "edit a draft off the own themes")
+			ttStatus(t, ttRecStep(env, bm, t, workRec, url.Values{"status": {"submitted"}}), http.StatusNotFound, "submit a draft off the own themes")
+			ttStatus(t, bm.PostForm("/empfehlungen/"+sideRec, edit(sideRec)), http.StatusForbidden, "edit another body's draft")
+			ttStatus(t, ttRecStep(env, bm, t, sideRec, url.Values{"status": {"submitted"}}), http.StatusForbidden, "submit another body's draft")
+			if st := ttOne[string](t, env, "SELECT title || '/' || status FROM recommendations WHERE id = $1", sideRec); st != "Kita-Plätze für Kursteilnehmende/draft" {
+				t.Errorf("another body's draft changed: %s", st)
+			}
+			// Drafting for a theme off the own bodies is refused as an unknown choice.
+			r := bm.PostForm("/empfehlungen/neu", url.Values{"theme_id": {work}, "title": {"x"}, "text": {"y"}, "body_id": {fx.Bodies.BodyA.ID}})
+			ttStatus(t, r, http.StatusUnprocessableEntity, "draft for another body's theme")
+			if r.Doc(t).Find("#f-theme_id-error").Length() != 1 {
+				t.Errorf("no message on the theme: %s", ttErrors(t, r))
+			}
+			// Once the working group's theme is also assigned to the member's body, it is theirs.
+			if err := s.AssignBody(ctx, co, work, fx.Bodies.BodyA.ID); err != nil {
+				t.Fatal(err)
+			}
+			ttStatus(t, bm.Get("/themen/"+work), http.StatusOK, "theme assigned to the own body")
+			ttStatus(t, bm.Get("/empfehlungen/"+workRec), http.StatusOK, "its draft")
+		})
+	}
+}
+
+// Taking a report out of a theme makes it "screened" again only if it was "assigned": a report
+// closed meanwhile stays closed.
+func TestRemoveReportKeepsClosedReports(t *testing.T) {
+	for _, e := range apptest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			env, fx, _ := ttSetup(t, e)
+			reports := ttInsertSeries(t, env, fx, 2)
+			id := ttTheme(t, env, fx, "Schließtest", reports)
+			err := env.DB().Write(context.Background(), func(tx *db.Tx) error {
+				_, err := tx.ExecContext(context.Background(), "UPDATE barrier_reports SET status = 'closed' WHERE id = $1", reports[0])
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			co := fx.Users[access.Coordinator].Actor("alpha")
+			for _, r := range reports {
+				if err := env.App.Steering.RemoveReport(context.Background(), co, id, r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if st := ttOne[string](t, env, "SELECT status FROM barrier_reports WHERE id = $1", reports[0]); st != "closed" {
+				t.Errorf("a closed report became %q", st)
+			}
+			if st := ttOne[string](t, env, "SELECT status FROM barrier_reports WHERE id = $1", reports[1]); st != "screened" {
+				t.Errorf("an assigned report became %q", st)
+			}
+		})
+	}
+}
+
+// Merging: more reports than allowed show the page with the message (not an error page), on the
+// page and on the post; a report that left the inbox meanwhile (not closed, not in a theme)
+// makes the merge a conflict that stores nothing.
+func TestMergeLimitsAndConflicts(t *testing.T) {
+	for _, e := range apptest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			env, fx, c := ttSetup(t, e)
+			co := c[access.Coordinator]
+			many := make([]string, 101)
+			for i := range many {
+				many[i] = ids.New()
+			}
+			q := url.Values{"bericht": many}
+			for what, r := range map[string]*apptest.Response{
+				"page": co.Get("/themen/zusammenfuehren?" + q.Encode()),
+				"post": co.PostForm("/themen/zusammenfuehren", url.Values{"bericht": many, "mode": {"new"}, "title": {"Zu viele"}}),
+			} {
+				ttStatus(t, r, http.StatusUnprocessableEntity, what+" with 101 reports")
+				if msg := ttErrors(t, r); !strings.Contains(msg, "höchstens 100 Problemanzeigen") {
+					t.Errorf("%s: message %q", what, msg)
+				}
+				if r.Doc(t).Find(`a[href="/koordination/eingang"]`).Length() == 0 || strings.Contains(ttText(t, r), "Es sind keine Problemanzeigen ausgewählt") {
+					t.Errorf("%s: the page does not lead back to the inbox", what)
+				}
+			}
+			reports := ttInsertSeries(t, env, fx, 2)
+			err := env.DB().Write(context.Background(), func(tx *db.Tx) error {
+				_, err := tx.ExecContext(context.Background(), "UPDATE barrier_reports SET status = 'assigned' WHERE id = $1", reports[1])
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := co.PostForm("/themen/zusammenfuehren", url.Values{"bericht": reports, "mode": {"new"}, "title": {"Konflikt"}})
+			ttStatus(t, r, http.StatusConflict, "merge a report that left the inbox")
+			if !strings.Contains(ttErrors(t, r), "inzwischen geändert") {
+				t.Errorf("message %q", ttErrors(t, r))
+			}
+			if n := ttOne[int](t, env, "SELECT COUNT(*) FROM themes WHERE title = 'Konflikt'"); n != 0 {
+				t.Error("the conflicting merge stored a theme")
+			}
+			if st := ttOne[string](t, env, "SELECT status FROM barrier_reports WHERE id = $1", reports[0]); st != "reported" {
+				t.Errorf("the other report became %q", st)
+			}
+		})
+	}
+}

@@ -19,6 +19,9 @@ CREATE TABLE barrier_reports (
     status          TEXT NOT NULL DEFAULT 'reported',
     close_reason    TEXT NOT NULL DEFAULT '',
     screen_note     TEXT NOT NULL DEFAULT '',
+    -- the identity check warned and the case manager confirmed the text as anonymous: the
+    -- coordination should check it (cleared when the coordination edits the text)
+    identity_confirmed BOOLEAN NOT NULL DEFAULT FALSE,
     screened_by     TEXT NOT NULL DEFAULT '',
     screened_at     TIMESTAMPTZ,
     reported_at     TIMESTAMPTZ NOT NULL,

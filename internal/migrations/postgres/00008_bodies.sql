@@ -29,7 +29,10 @@ CREATE TABLE body_members (
     role            TEXT NOT NULL DEFAULT 'member',
     deputy_name     TEXT NOT NULL DEFAULT '',
     deputy_user_id  UUID,
-    feed_token_hash TEXT NOT NULL DEFAULT '',
+    -- The day (YYYY-MM-DD) from which the person belongs to the body: the meetings of a
+    -- body list its members of that day (the day of entry unless the coordination gives an
+    -- earlier one, so that past meetings can be recorded).
+    since           TEXT NOT NULL DEFAULT '',
     created_at      TIMESTAMPTZ NOT NULL,
     -- A member who left the body keeps the attendance of past meetings.
     removed_at      TIMESTAMPTZ,
@@ -39,7 +42,6 @@ CREATE TABLE body_members (
 );
 CREATE INDEX body_members_body ON body_members (tenant_id, body_id);
 CREATE INDEX body_members_user ON body_members (tenant_id, user_id);
-CREATE INDEX body_members_feed ON body_members (feed_token_hash);
 
 CREATE TABLE meetings (
     tenant_id   UUID NOT NULL,
@@ -95,7 +97,8 @@ CREATE TABLE meeting_decisions (
     PRIMARY KEY (tenant_id, id),
     FOREIGN KEY (tenant_id, meeting_id) REFERENCES meetings (tenant_id, id) ON DELETE CASCADE
 );
-CREATE INDEX meeting_decisions_meeting ON meeting_decisions (tenant_id, meeting_id, position);
+-- One decision per number in a meeting (the meeting row is locked while the next number is taken).
+CREATE UNIQUE INDEX meeting_decisions_position ON meeting_decisions (tenant_id, meeting_id, position);
 
 -- The personal calendar feed of an account: the SHA-256 hash of the secret token in its
 -- address (the token itself is shown once and never stored). Renewing replaces the row, so
@@ -105,6 +108,9 @@ CREATE TABLE calendar_feeds (
     user_id    UUID NOT NULL,
     token_hash TEXT NOT NULL,
     created_at TIMESTAMPTZ NOT NULL,
+    -- Set when an address was requested and not yet shown: the page reached once after the
+    -- request issues the token that is shown (and stored as its hash only).
+    reveal_until TIMESTAMPTZ,
     PRIMARY KEY (tenant_id, user_id),
     FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
 );

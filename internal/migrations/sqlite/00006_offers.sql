@@ -28,6 +28,9 @@ CREATE TABLE offers (
     -- Title and description in every language, lower-cased by the application (Unicode case
     -- folding, which SQLite's lower() lacks): what the free-text search looks in.
     search_text      TEXT NOT NULL DEFAULT '',
+    -- The title as lists sort it: lower-cased with accents folded by the application („Ärzte“
+    -- next to „Arbeit“), compared byte by byte on both engines.
+    sort_title       TEXT NOT NULL DEFAULT '',
     archived_at      TIMESTAMP,
     created_by       TEXT NOT NULL,
     created_at       TIMESTAMP NOT NULL,
@@ -37,7 +40,7 @@ CREATE TABLE offers (
     FOREIGN KEY (tenant_id, organisation_id) REFERENCES organisations (tenant_id, id)
 );
 CREATE INDEX offers_org ON offers (tenant_id, organisation_id);
-CREATE INDEX offers_title ON offers (tenant_id, title);
+CREATE INDEX offers_title ON offers (tenant_id, sort_title);
 
 -- Districts an offer serves (none and citywide = whole city).
 CREATE TABLE offer_districts (
@@ -71,7 +74,11 @@ CREATE TABLE offer_texts (
     FOREIGN KEY (tenant_id, offer_id) REFERENCES offers (tenant_id, id) ON DELETE CASCADE
 );
 
+-- The loop view counts the referrals to each offer.
+CREATE INDEX referrals_offer ON referrals (tenant_id, offer_id);
+
 -- +goose Down
+DROP INDEX referrals_offer;
 DROP TABLE offer_texts;
 DROP TABLE offer_locations;
 DROP TABLE offer_districts;
