@@ -90,7 +90,8 @@ const (
 )
 
 // adminNav are the navigation entries that only some roles may see.
-var adminNav = []string{"Organisationen", "Standorte", "Stadtbezirke", "Benutzerkonten", "Aufnahmekriterien", "Protokoll", "Mandanten", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen"}
+var adminNav = []string{"Organisationen", "Standorte", "Stadtbezirke", "Benutzerkonten", "Aufnahmekriterien", "Protokoll", "Mandanten", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen",
+	"Problemanzeigen", "Eingang Koordination", "Themen", "Gremien", "Sitzungen", "Handlungsempfehlungen", "Angebote pflegen", "Neuigkeiten"}
 
 // demoRoles are the demo accounts with the German role label and the navigation each must
 // see. Entries of adminNav that a role does not list must not be visible to it.
@@ -98,15 +99,15 @@ var demoRoles = []struct {
 	email, role string
 	nav         []string
 }{
-	{"cm.ki@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen", "Mein Konto"}},
-	{"cm.awo@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen", "Mein Konto"}},
-	{"cm.caritas@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen", "Mein Konto"}},
-	{"lead.awo@solingen.example", "Teamleitung", []string{"Startseite", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen", "Mein Konto"}},
-	{coordEmail, "KIM-Koordination", []string{"Startseite", "Mein Konto"}},
-	{"ag@solingen.example", "Gremienmitglied", []string{"Startseite", "Mein Konto"}},
-	{"einbuergerung@solingen.example", "Einbürgerungsbehörde", []string{"Startseite", "Mein Konto"}},
-	{dpoEmail, "Datenschutzbeauftragte:r", []string{"Startseite", "Protokoll", "Mein Konto"}},
-	{adminEmail, "Mandantenverwaltung", []string{"Startseite", "Organisationen", "Standorte", "Stadtbezirke", "Benutzerkonten", "Aufnahmekriterien", "Mein Konto"}},
+	{"cm.ki@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen", "Problemanzeigen", "Themen", "Handlungsempfehlungen", "Angebote", "Neuigkeiten", "Mein Konto"}},
+	{"cm.awo@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen", "Problemanzeigen", "Themen", "Handlungsempfehlungen", "Angebote", "Neuigkeiten", "Mein Konto"}},
+	{"cm.caritas@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen", "Problemanzeigen", "Themen", "Handlungsempfehlungen", "Angebote", "Neuigkeiten", "Mein Konto"}},
+	{"lead.awo@solingen.example", "Teamleitung", []string{"Startseite", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen", "Problemanzeigen", "Themen", "Gremien", "Sitzungen", "Handlungsempfehlungen", "Angebote", "Angebote pflegen", "Neuigkeiten", "Mein Konto"}},
+	{coordEmail, "KIM-Koordination", []string{"Startseite", "Problemanzeigen", "Eingang Koordination", "Themen", "Gremien", "Sitzungen", "Handlungsempfehlungen", "Angebote", "Angebote pflegen", "Neuigkeiten", "Mein Konto"}},
+	{"ag@solingen.example", "Gremienmitglied", []string{"Startseite", "Themen", "Gremien", "Sitzungen", "Handlungsempfehlungen", "Angebote", "Mein Konto"}},
+	{"einbuergerung@solingen.example", "Einbürgerungsbehörde", []string{"Startseite", "Angebote", "Mein Konto"}},
+	{dpoEmail, "Datenschutzbeauftragte:r", []string{"Startseite", "Angebote", "Protokoll", "Mein Konto"}},
+	{adminEmail, "Mandantenverwaltung", []string{"Startseite", "Angebote", "Angebote pflegen", "Organisationen", "Standorte", "Stadtbezirke", "Benutzerkonten", "Aufnahmekriterien", "Mein Konto"}},
 	{opsEmail, "Plattformverwaltung", []string{"Startseite", "Mandanten", "Mein Konto"}},
 }
 
@@ -141,6 +142,8 @@ func TestBrowser(t *testing.T) {
 	t.Run("case management: intake to closing, with a partner's answer through a link", s.intakeJourney)
 	t.Run("case management: a team lead reassigns a case", s.reassignJourney)
 	t.Run("case management: a revoked consent stops a partner's access at once", s.revocationJourney)
+	t.Run("steering: from barrier reports to a new offer in a referral, shown in the loop view", s.steeringLoopJourney)
+	t.Run("steering: the public offer directory in every language without JavaScript", s.publicDirectory)
 }
 
 func (s *suite) loginPage(t *testing.T) {
