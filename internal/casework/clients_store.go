@@ -16,7 +16,7 @@ const clientCols = `c.id, c.tenant_id, c.organisation_id, c.pseudonym, c.given_n
 	c.interpreter, c.arrived_germany, c.arrived_city, c.street, c.postcode, c.city, c.district_id, c.quarter_id,
 	c.phone, c.email, c.messenger, c.benefit_regime, c.other_cm, c.created_at, c.updated_at, c.version`
 
-type scanner interface{ Scan(...any) error }
+type scanner = db.Scanner
 
 func scanClient(row scanner) (*Client, error) {
 	c := &Client{}

@@ -109,21 +109,7 @@ func newPseudonym() string {
 	return pseudonymEnc.EncodeToString(b)
 }
 
-// queryAll runs a query and reads every row with scan (the rows are closed before it returns,
-// so that the caller may run further statements, e.g. to decrypt, in the same transaction).
+// queryAll runs a query and reads every row with scan (see db.QueryAll).
 func queryAll[T any](ctx context.Context, tx *db.Tx, scan func(row scanner, v *T) error, q string, args ...any) ([]T, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		var v T
-		if err := scan(rows, &v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return db.QueryAll(ctx, tx, scan, q, args...)
 }

@@ -16,24 +16,11 @@ import (
 // they cannot clash with the helpers of the other parts of the room.
 
 // loopScanner is a row or a set of rows.
-type loopScanner interface{ Scan(dest ...any) error }
+type loopScanner = db.Scanner
 
-// loopRows runs a query and reads every row with scan; the rows are closed before it returns.
+// loopRows runs a query and reads every row with scan (see db.QueryAll).
 func loopRows[T any](ctx context.Context, tx *db.Tx, scan func(sc loopScanner, v *T) error, q string, args ...any) ([]T, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		var v T
-		if err := scan(rows, &v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return db.QueryAll(ctx, tx, scan, q, args...)
 }
 
 // loopStrings returns the first column of every row.
