@@ -254,4 +254,13 @@ func (s *suite) publicDirectory(t *testing.T) {
 	}
 	p.open("/angebote?lang=ar&domain=language")
 	p.screenshot("public-offers-ar")
+
+	// With the script on, every language's list and an offer's page pass the accessibility
+	// check (each page a tab opens is checked).
+	js := s.public(t)
+	for _, lang := range i18n.Public {
+		js.open("/angebote?lang=" + lang)
+		js.click(`main a[href^="/angebote/0"]`)
+		js.open("/angebote?lang=" + lang + "&q=zzzz-nichts")
+	}
 }

@@ -204,6 +204,10 @@ func (s *Service) Merge(ctx context.Context, actor access.Actor, in MergeInput) 
 			} else if n != 1 {
 				return errs.E(errs.Conflict, "steering.merge.changed")
 			}
+			// The report's own history shows the merge too.
+			if err := s.loopAudit(ctx, tx, actor, "barrier_report.assign", "barrier_report", r.ID, map[string]string{"theme": t.ID}); err != nil {
+				return err
+			}
 		}
 		themeID = t.ID
 		return s.loopAudit(ctx, tx, actor, "theme.merge", "theme", t.ID, map[string]string{"reports": strconv.Itoa(len(reports)), "mode": in.Mode})

@@ -122,6 +122,12 @@ func TestMergeReportsIntoThemes(t *testing.T) {
 			if n := ttOne[int](t, env, "SELECT COUNT(*) FROM theme_reports WHERE theme_id = $1", themeID); n != 2 {
 				t.Errorf("%d reports in the theme, want 2", n)
 			}
+			// Each report's own audit history shows the merge.
+			for _, rep := range []string{r1, r2} {
+				if n := ttOne[int](t, env, "SELECT COUNT(*) FROM audit_log WHERE action = 'barrier_report.assign' AND object_id = $1", rep); n != 1 {
+					t.Errorf("report %s: %d assign entries in the audit trail, want 1", rep, n)
+				}
+			}
 			if to := ttOne[string](t, env, "SELECT to_status FROM theme_events WHERE theme_id = $1 AND from_status = ''", themeID); to != "candidate" {
 				t.Errorf("creation event to %q", to)
 			}
