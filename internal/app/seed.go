@@ -206,10 +206,11 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		name string
 		fn   func(ctx context.Context, tenantID string) error
 	}{
-		{"offers", a.seedDemoOffers},            // seed_offers.go
-		{"barrier reports", a.seedDemoBarriers}, // seed_barriers.go
-		{"bodies", a.seedDemoBodies},            // seed_bodies.go
-		{"themes", a.seedDemoThemes},            // seed_themes.go
+		{"offers", a.seedDemoOffers},                             // seed_offers.go
+		{"barrier reports", a.seedDemoBarriers},                  // seed_barriers.go
+		{"bodies", a.seedDemoBodies},                             // seed_bodies.go
+		{"themes", a.seedDemoThemes},                             // seed_themes.go
+		{"referrals to the new offer", a.seedDemoOfferReferrals}, // seed_offer_referrals.go
 	} {
 		if err := step.fn(ctx, t.ID); err != nil {
 			return fmt.Errorf("demo %s: %w", step.name, err)
