@@ -26,18 +26,7 @@ func (h *HTTP) bodyRoutes(rt *web.Router) {
 	h.calendarRoutes(rt) // calendar_http.go
 }
 
-// bodyCheck, bodyParse and bodyCodes are the room's loopCheck, loopParse and loopOptions
-// under the names the pages of bodies and barrier reports call.
-func (h *HTTP) bodyCheck(w http.ResponseWriter, r *http.Request, k access.Kind, a access.Action) (access.Actor, bool) {
-	return h.loopCheck(w, r, k, a)
-}
-
-func (h *HTTP) bodyParse(w http.ResponseWriter, r *http.Request, k access.Kind, a access.Action) (access.Actor, bool) {
-	return h.loopParse(w, r, k, a)
-}
-
-func bodyCodes(prefix string, codes []string) []web.Option { return loopOptions(prefix, codes) }
-
+// bodyChecked reports whether a checkbox field was ticked.
 func bodyChecked(f url.Values, field string) bool {
 	switch f.Get(field) {
 	case "1", "on", "true":

@@ -78,8 +78,8 @@ func (h *HTTP) reportForm(w http.ResponseWriter, r *http.Request, actor access.A
 	values.Set("source", reportSource(values.Get("source")))
 	form := web.NewForm(values)
 	form.Fields = reportFields
-	data := reportFormData{CaseID: caseID, Domains: bodyCodes("casework.domain.", ReportDomains), Types: bodyCodes("steering.report.type.", ReportTypes),
-		Legal: bodyCodes("casework.benefit.", ReportLegalDomains), Orgs: opts.Organisations, Source: values.Get("source")}
+	data := reportFormData{CaseID: caseID, Domains: loopOptions("casework.domain.", ReportDomains), Types: loopOptions("steering.report.type.", ReportTypes),
+		Legal: loopOptions("casework.benefit.", ReportLegalDomains), Orgs: opts.Organisations, Source: values.Get("source")}
 	v := web.View{Title: "steering.report.new_title", Form: form, Data: &data}
 	var warn *IdentityWarning
 	if errors.As(failed, &warn) {
@@ -110,7 +110,7 @@ func (h *HTTP) reportRender(w http.ResponseWriter, r *http.Request, page string,
 }
 
 func (h *HTTP) reportNew(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.bodyCheck(w, r, KindBarrierReport, access.Create)
+	actor, ok := h.loopCheck(w, r, KindBarrierReport, access.Create)
 	if !ok {
 		return
 	}
@@ -118,7 +118,7 @@ func (h *HTTP) reportNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *HTTP) reportCreate(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.bodyParse(w, r, KindBarrierReport, access.Create)
+	actor, ok := h.loopParse(w, r, KindBarrierReport, access.Create)
 	if !ok {
 		return
 	}
@@ -159,7 +159,7 @@ type reportListData struct {
 }
 
 func (h *HTTP) reportList(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.bodyCheck(w, r, KindBarrierReport, access.List)
+	actor, ok := h.loopCheck(w, r, KindBarrierReport, access.List)
 	if !ok {
 		return
 	}
@@ -178,8 +178,8 @@ func (h *HTTP) reportList(w http.ResponseWriter, r *http.Request) {
 		title = "steering.report.list_title"
 	}
 	h.R.Render(w, r, http.StatusOK, "steering/reports", web.View{Title: title, Form: form, Data: reportListData{Items: items,
-		Pager: web.NewPager(q, total, r), Statuses: bodyCodes("steering.report.status.", ReportStatuses), Types: bodyCodes("steering.report.type.", ReportTypes),
-		Domains: bodyCodes("casework.domain.", ReportDomains), Filtered: f != ReportFilter{}}})
+		Pager: web.NewPager(q, total, r), Statuses: loopOptions("steering.report.status.", ReportStatuses), Types: loopOptions("steering.report.type.", ReportTypes),
+		Domains: loopOptions("casework.domain.", ReportDomains), Filtered: f != ReportFilter{}}})
 }
 
 type reportViewData struct {
@@ -205,12 +205,12 @@ func (h *HTTP) reportPage(w http.ResponseWriter, r *http.Request, actor access.A
 		form.Values.Set("description", rep.Description)
 	}
 	v := web.View{Title: "steering.report.view_title", Form: form, Data: reportViewData{Report: rep,
-		Screen: access.Allowed(actor, KindBarrierReport, access.Update), Reasons: bodyCodes("steering.report.close_reason.", CloseReasons)}}
+		Screen: access.Allowed(actor, KindBarrierReport, access.Update), Reasons: loopOptions("steering.report.close_reason.", CloseReasons)}}
 	h.reportRender(w, r, "steering/report", v, failed)
 }
 
 func (h *HTTP) reportView(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.bodyCheck(w, r, KindBarrierReport, access.View)
+	actor, ok := h.loopCheck(w, r, KindBarrierReport, access.View)
 	if !ok {
 		return
 	}
@@ -236,7 +236,7 @@ func (h *HTTP) reportChanged(w http.ResponseWriter, r *http.Request, actor acces
 }
 
 func (h *HTTP) reportScreen(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.bodyParse(w, r, KindBarrierReport, access.Update)
+	actor, ok := h.loopParse(w, r, KindBarrierReport, access.Update)
 	if !ok {
 		return
 	}
@@ -248,7 +248,7 @@ func (h *HTTP) reportScreen(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *HTTP) reportText(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.bodyParse(w, r, KindBarrierReport, access.Update)
+	actor, ok := h.loopParse(w, r, KindBarrierReport, access.Update)
 	if !ok {
 		return
 	}
@@ -273,7 +273,7 @@ type typeCount struct {
 }
 
 func (h *HTTP) reportInbox(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.bodyCheck(w, r, KindBarrierReport, access.Manage)
+	actor, ok := h.loopCheck(w, r, KindBarrierReport, access.Manage)
 	if !ok {
 		return
 	}
@@ -287,8 +287,8 @@ func (h *HTTP) reportInbox(w http.ResponseWriter, r *http.Request) {
 		h.R.Fail(w, r, err)
 		return
 	}
-	data := inboxData{Inbox: in, Pager: web.NewPager(q, in.Total, r), Statuses: bodyCodes("steering.report.status.", []string{reportReported, reportScreened}),
-		Types: bodyCodes("steering.report.type.", ReportTypes), Domains: bodyCodes("casework.domain.", ReportDomains),
+	data := inboxData{Inbox: in, Pager: web.NewPager(q, in.Total, r), Statuses: loopOptions("steering.report.status.", []string{reportReported, reportScreened}),
+		Types: loopOptions("steering.report.type.", ReportTypes), Domains: loopOptions("casework.domain.", ReportDomains),
 		Merge: access.Allowed(actor, KindTheme, access.Create), Filtered: f != ReportFilter{}}
 	keep := url.Values{}
 	for k, v := range map[string]string{"status": f.Status, "life_domain": f.LifeDomain, "from": f.From, "to": f.To} {
@@ -311,7 +311,7 @@ type newsData struct {
 }
 
 func (h *HTTP) newsPage(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.bodyCheck(w, r, KindBarrierReport, access.List)
+	actor, ok := h.loopCheck(w, r, KindBarrierReport, access.List)
 	if !ok {
 		return
 	}
