@@ -18,6 +18,7 @@ import (
 	"kim/internal/accounts"
 	"kim/internal/casework"
 	"kim/internal/directory"
+	"kim/internal/monitoring"
 	"kim/internal/offers"
 	"kim/internal/platform/access"
 	"kim/internal/platform/audit"
@@ -47,6 +48,7 @@ type App struct {
 	Cases    *casework.Service
 	Offers   *offers.Service
 	Steering *steering.Service
+	Monitor  *monitoring.Service
 	Renderer *web.Renderer
 	Router   *web.Router
 	Registry *prometheus.Registry
@@ -165,9 +167,10 @@ func Wire(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Cases = &casework.Service{DB: d, Audit: a.Audit, Vault: a.Vault}
 	a.Offers = &offers.Service{DB: d, Audit: a.Audit}
 	a.Steering = &steering.Service{DB: d, Audit: a.Audit, CaseKey: keys.Derive("barrier-report-case-key")}
-	a.wireOffers()   // wire_offers.go
-	a.wireBarriers() // wire_barriers.go
-	a.wireThemes()   // wire_themes.go
+	a.wireOffers()     // wire_offers.go
+	a.wireBarriers()   // wire_barriers.go
+	a.wireThemes()     // wire_themes.go
+	a.wireMonitoring() // wire_monitoring.go
 
 	cat, err := Catalogue()
 	if err != nil {
@@ -212,6 +215,7 @@ func Wire(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.routes(acc, dirHTTP, &casework.HTTP{S: a.Cases, R: a.Renderer})
 	(&offers.HTTP{S: a.Offers, R: a.Renderer}).Routes(a.Router)
 	(&steering.HTTP{S: a.Steering, R: a.Renderer}).Routes(a.Router)
+	(&monitoring.HTTP{S: a.Monitor, R: a.Renderer}).Routes(a.Router)
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -243,6 +247,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	// Annual report jobs run inside the process: those a stopped process left queued or running
+	// are marked failed, so that their pages say so and the coordinator starts them again.
+	if n, err := a.Monitor.FailStaleReports(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		a.Log.Warn("annual report jobs of a stopped process marked failed", "count", n)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	cpDone := make(chan struct{})
@@ -261,6 +272,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	err := srv.Shutdown(sctx)
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
+	}
+	jobsDone := make(chan struct{})
+	go func() { a.Monitor.WaitJobs(); close(jobsDone) }()
+	select {
+	case <-jobsDone:
+	case <-sctx.Done():
+		a.Log.Warn("shutting down with an annual report job still running")
 	}
 	return err
 }
@@ -360,7 +378,7 @@ func (a *App) logCheckpoints(ctx context.Context, every time.Duration) {
 
 // rooms lists the rooms with pages and messages.
 func rooms() []web.Assets {
-	return []web.Assets{directory.Assets(), accounts.Assets(), privacy.Assets(), casework.Assets(), offers.Assets(), steering.Assets(), Assets()}
+	return []web.Assets{directory.Assets(), accounts.Assets(), privacy.Assets(), casework.Assets(), offers.Assets(), steering.Assets(), monitoring.Assets(), Assets()}
 }
 
 // Catalogue loads the messages of the platform and of every room.

@@ -39,6 +39,9 @@ type Config struct {
 	MaxConns       int
 	// CheckpointEvery is how often kim serve logs the audit chain heads that have moved.
 	CheckpointEvery time.Duration
+	// DisclosureMin is the smallest count of persons the monitoring publishes (default 5;
+	// counts from 1 to DisclosureMin-1 are suppressed). It can only be raised.
+	DisclosureMin int
 }
 
 // Defaults returns the production defaults.
@@ -90,6 +93,14 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 				return errors.New("expects a number of bytes of at least 1024")
 			}
 			c.MaxBody = n
+			return nil
+		}),
+		set("KIM_DISCLOSURE_MIN", func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 5 || n > 100 {
+				return errors.New("expects a number from 5 to 100")
+			}
+			c.DisclosureMin = n
 			return nil
 		}),
 		set("KIM_DB_MAX_CONNS", func(v string) error {

@@ -971,6 +971,9 @@ func oaCalls(t *testing.T, env *apptest.Env, f *apptest.Fixtures, maxBody int) [
 		oaCall{name: "as platform admin", role: platform, method: "GET", path: "/api/v1/audit", want: 403},
 	)
 
+	// the monitoring (openapi_monitoring_test.go)
+	add(oaMonitoringCalls()...)
+
 	// the document itself, with and without a token
 	add(oaCall{name: "public", method: "GET", path: "/api/v1/openapi.json", want: 200},
 		oaCall{name: "with token", role: cm, method: "GET", path: "/api/v1/openapi.json", want: 200})

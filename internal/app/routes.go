@@ -12,6 +12,7 @@ import (
 	"kim/internal/accounts"
 	"kim/internal/casework"
 	"kim/internal/directory"
+	"kim/internal/monitoring"
 	"kim/internal/offers"
 	"kim/internal/platform/access"
 	"kim/internal/platform/errs"
@@ -42,6 +43,10 @@ var navigation = []web.NavEntry{
 	{Path: "/gremien", Label: "steering.nav.bodies", Kind: steering.KindBody, Action: access.List},
 	{Path: "/sitzungen", Label: "steering.nav.meetings", Kind: steering.KindMeeting, Action: access.List},
 	{Path: "/empfehlungen", Label: "steering.nav.recommendations", Kind: steering.KindRecommendation, Action: access.List},
+	{Path: "/monitoring", Label: "monitoring.nav.indicators", Kind: monitoring.KindIndicator, Action: access.List},
+	{Path: "/monitoring/dashboards", Label: "monitoring.nav.dashboards", Kind: monitoring.KindDashboard, Action: access.List},
+	{Path: "/monitoring/berichte", Label: "monitoring.nav.reports", Kind: monitoring.KindIndicator, Action: access.List},
+	{Path: "/monitoring/veroeffentlichungen", Label: "monitoring.nav.releases", Kind: monitoring.KindRelease, Action: access.List},
 	{Path: "/angebote", Label: "offers.nav.directory", Kind: offers.KindOffer, Action: access.List},
 	{Path: "/angebote/verwaltung", Label: "offers.nav.manage", Kind: offers.KindOffer, Action: access.Manage},
 	{Path: "/neuigkeiten", Label: "steering.nav.news", Kind: steering.KindBarrierReport, Action: access.List},

@@ -211,6 +211,9 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		{"bodies", a.seedDemoBodies},                             // seed_bodies.go
 		{"themes", a.seedDemoThemes},                             // seed_themes.go
 		{"referrals to the new offer", a.seedDemoOfferReferrals}, // seed_offer_referrals.go
+		{"monitoring context", a.seedDemoMonitoringContext},      // seed_monitoring_context.go
+		{"dashboards", a.seedDemoMonitoringDashboards},           // seed_monitoring_dashboards.go
+		{"annual report texts", a.seedDemoMonitoringReports},     // seed_monitoring_reports.go
 	} {
 		if err := step.fn(ctx, t.ID); err != nil {
 			return fmt.Errorf("demo %s: %w", step.name, err)

@@ -50,7 +50,7 @@ var demoThemes = []demoTheme{
 				"Die Betreuung übernehmen zwei pädagogische Fachkräfte in Räumen neben dem Kursraum.\n\n" +
 				"Das Jugendamt prüft, ob der Besuch eines Integrationskurses bei der Vergabe von Kitaplätzen als Dringlichkeitsgrund gilt. " +
 				"Die Koordination berichtet der Lenkungsgruppe nach zwei Kursdurchgängen über Teilnahme und Abbrüche.",
-			orgs: []string{"AWO", "Stadt Solingen", "Kommunales Integrationszentrum"}, dueMonths: 6, indicators: "SPR-KURS-01 KITA-02",
+			orgs: []string{"AWO", "Stadt Solingen", "Kommunales Integrationszentrum"}, dueMonths: 6, indicators: "needs_prevalence new_cases",
 			steps: []string{steering.RecSubmitted, steering.RecAdopted},
 			feedback: "Ab dem nächsten Kursbeginn gibt es in Ohligs einen Integrationskurs mit paralleler Kinderbetreuung. " +
 				"Eltern kleiner Kinder können Sie direkt dorthin vermitteln („Sprachkurs mit Kinderbetreuung Ohligs“).",
@@ -64,7 +64,7 @@ var demoThemes = []demoTheme{
 			text: "Die Ausländerbehörde bietet die Online-Terminvergabe auch auf Englisch, Arabisch, Türkisch und Ukrainisch an und hält " +
 				"wöchentlich eine Sprechstunde für Fälle mit drohendem Arbeitsplatz- oder Wohnungsverlust vor.\n\n" +
 				"Anträge können zusätzlich per E-Mail eingereicht werden; der Eingang wird bestätigt.",
-			orgs: []string{"Ausländer- und Einbürgerungsbüro"}, dueMonths: 3, indicators: "ABH-WARTE-01", meeting: 1,
+			orgs: []string{"Ausländer- und Einbürgerungsbüro"}, dueMonths: 3, indicators: "referral_waiting_days", meeting: 1,
 			steps:    []string{steering.RecSubmitted, steering.RecAdopted, steering.RecInImplementation},
 			feedback: "Die Ausländerbehörde richtet eine Sprechstunde für dringende Fälle ein. Die Online-Terminvergabe wird mehrsprachig."}},
 	{title: "Medienbruch beim Wechsel AsylbLG → SGB II", domain: "livelihood", priority: "medium", types: []string{"media_break", "unclear_responsibility"},
@@ -74,7 +74,7 @@ var demoThemes = []demoTheme{
 		rec: &demoRec{title: "Abgestimmte Übergabe zwischen Sozialamt und Jobcenter", body: "Lenkungsgruppe KIM", drafter: "koordination@solingen.example",
 			text: "Sozialamt und Jobcenter vereinbaren ein Übergabeverfahren für anerkannte Geflüchtete: Das Sozialamt übermittelt mit " +
 				"Einwilligung die vorliegenden Unterlagen, zahlt bis zum ersten Bescheid des Jobcenters weiter und beide benennen feste Ansprechpersonen.",
-			orgs: []string{"Stadt Solingen", "Jobcenter Solingen"}, dueMonths: 9, indicators: "RKW-LUECKE-01",
+			orgs: []string{"Stadt Solingen", "Jobcenter Solingen"}, dueMonths: 9, indicators: "transition_gaps transitions",
 			steps: []string{steering.RecSubmitted}}},
 	{title: "Wohnungssuche für große Familien", domain: "housing", priority: "medium", types: []string{"no_offer_capacity", "discrimination"},
 		description: "Für Familien mit vielen Kindern gibt es kaum Wohnungen innerhalb der Angemessenheitsgrenzen; anerkannte Geflüchtete " +

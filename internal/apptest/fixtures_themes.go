@@ -75,7 +75,7 @@ func (f *Fixtures) seedThemes(t testing.TB, a *app.App) {
 	f.Themes.RecommendationA = rec(f.Users[access.BodyMember].Actor("alpha"), f.Themes.ThemeA.ID, steering.RecInput{
 		Title: "Kinderbetreuung parallel zum Integrationskurs", BodyID: f.Bodies.BodyA.ID, OrganisationIDs: []string{f.OrgA2.ID},
 		Text: "Die Träger der Integrationskurse bieten in der Altstadt eine Kinderbetreuung während der Kurszeiten an.", DueDate: "2026-12-31",
-		Indicators: "SPR-01"})
+		Indicators: "new_cases"})
 	f.Themes.RecommendationB = rec(sysB, f.Themes.ThemeB.ID, steering.RecInput{Title: "Wohnungsbörse für große Familien",
 		BodyID: f.Bodies.BodyB.ID, Text: "Die Stadt Beta richtet eine Wohnungsbörse für Familien mit vier und mehr Kindern ein."})
 	f.Themes.RecommendationOtherA = rec(coordA, other, steering.RecInput{Title: "Abendsprechstunden im Bürgerbüro",

@@ -91,7 +91,7 @@ const (
 
 // adminNav are the navigation entries that only some roles may see.
 var adminNav = []string{"Organisationen", "Standorte", "Stadtbezirke", "Benutzerkonten", "Aufnahmekriterien", "Protokoll", "Mandanten", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen",
-	"Problemanzeigen", "Eingang Koordination", "Themen", "Gremien", "Sitzungen", "Handlungsempfehlungen", "Angebote pflegen", "Neuigkeiten"}
+	"Problemanzeigen", "Eingang Koordination", "Themen", "Gremien", "Sitzungen", "Handlungsempfehlungen", "Kennzahlen", "Dashboards", "Jahresbericht", "Veröffentlichungen", "Angebote pflegen", "Neuigkeiten"}
 
 // demoRoles are the demo accounts with the German role label and the navigation each must
 // see. Entries of adminNav that a role does not list must not be visible to it.
@@ -102,12 +102,12 @@ var demoRoles = []struct {
 	{"cm.ki@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen", "Problemanzeigen", "Themen", "Handlungsempfehlungen", "Angebote", "Neuigkeiten", "Mein Konto"}},
 	{"cm.awo@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen", "Problemanzeigen", "Themen", "Handlungsempfehlungen", "Angebote", "Neuigkeiten", "Mein Konto"}},
 	{"cm.caritas@solingen.example", "Case Manager:in", []string{"Startseite", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen", "Problemanzeigen", "Themen", "Handlungsempfehlungen", "Angebote", "Neuigkeiten", "Mein Konto"}},
-	{"lead.awo@solingen.example", "Teamleitung", []string{"Startseite", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen", "Problemanzeigen", "Themen", "Gremien", "Sitzungen", "Handlungsempfehlungen", "Angebote", "Angebote pflegen", "Neuigkeiten", "Mein Konto"}},
-	{coordEmail, "KIM-Koordination", []string{"Startseite", "Problemanzeigen", "Eingang Koordination", "Themen", "Gremien", "Sitzungen", "Handlungsempfehlungen", "Angebote", "Angebote pflegen", "Neuigkeiten", "Mein Konto"}},
-	{"ag@solingen.example", "Gremienmitglied", []string{"Startseite", "Themen", "Gremien", "Sitzungen", "Handlungsempfehlungen", "Angebote", "Mein Konto"}},
+	{"lead.awo@solingen.example", "Teamleitung", []string{"Startseite", "Mein Fallbestand", "Meine Fristen", "Klient:innen", "Eingehende Vermittlungen", "Problemanzeigen", "Themen", "Gremien", "Sitzungen", "Handlungsempfehlungen", "Kennzahlen", "Dashboards", "Jahresbericht", "Angebote", "Angebote pflegen", "Neuigkeiten", "Mein Konto"}},
+	{coordEmail, "KIM-Koordination", []string{"Startseite", "Problemanzeigen", "Eingang Koordination", "Themen", "Gremien", "Sitzungen", "Handlungsempfehlungen", "Kennzahlen", "Dashboards", "Jahresbericht", "Veröffentlichungen", "Angebote", "Angebote pflegen", "Neuigkeiten", "Mein Konto"}},
+	{"ag@solingen.example", "Gremienmitglied", []string{"Startseite", "Themen", "Gremien", "Sitzungen", "Handlungsempfehlungen", "Kennzahlen", "Dashboards", "Jahresbericht", "Angebote", "Mein Konto"}},
 	{"einbuergerung@solingen.example", "Einbürgerungsbehörde", []string{"Startseite", "Angebote", "Mein Konto"}},
-	{dpoEmail, "Datenschutzbeauftragte:r", []string{"Startseite", "Angebote", "Protokoll", "Mein Konto"}},
-	{adminEmail, "Mandantenverwaltung", []string{"Startseite", "Angebote", "Angebote pflegen", "Organisationen", "Standorte", "Stadtbezirke", "Benutzerkonten", "Aufnahmekriterien", "Mein Konto"}},
+	{dpoEmail, "Datenschutzbeauftragte:r", []string{"Startseite", "Kennzahlen", "Dashboards", "Jahresbericht", "Veröffentlichungen", "Angebote", "Protokoll", "Mein Konto"}},
+	{adminEmail, "Mandantenverwaltung", []string{"Startseite", "Kennzahlen", "Dashboards", "Jahresbericht", "Angebote", "Angebote pflegen", "Organisationen", "Standorte", "Stadtbezirke", "Benutzerkonten", "Aufnahmekriterien", "Mein Konto"}},
 	{opsEmail, "Plattformverwaltung", []string{"Startseite", "Mandanten", "Mein Konto"}},
 }
 
@@ -144,6 +144,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("case management: a revoked consent stops a partner's access at once", s.revocationJourney)
 	t.Run("steering: from barrier reports to a new offer in a referral, shown in the loop view", s.steeringLoopJourney)
 	t.Run("steering: the public offer directory in every language without JavaScript", s.publicDirectory)
+	t.Run("monitoring: filter and save a dashboard, link it to a theme, export XLSX, annual report PDF", s.monitoringJourney)
 }
 
 func (s *suite) loginPage(t *testing.T) {

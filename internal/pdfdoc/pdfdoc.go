@@ -1,7 +1,8 @@
 // Package pdfdoc writes the simple A4 documents of KIM (offer lists, minutes): a title, headings,
 // paragraphs, label–value facts, bullet lists and tables that break across pages, with the
 // embedded Unicode fonts of the consent form, Arabic shaping and right-to-left layout for
-// Arabic and Farsi, and a footer with the page number.
+// Arabic and Farsi, and a footer with the page number; longer documents may open with a title
+// page and a table of contents with page numbers (contents.go).
 package pdfdoc
 
 import (
@@ -46,6 +47,10 @@ var (
 type Doc struct {
 	pdf *fpdf.Fpdf
 	rtl bool
+
+	cover1   bool       // the first page is a title page (no footer)
+	toc      []tocEntry // the entries of the contents (contents.go)
+	tocToken string     // the random part of the contents' placeholders
 }
 
 // Options are optional settings of a document.
@@ -54,9 +59,11 @@ type Options struct {
 	Footer   string    // text left in the footer (e.g. "Stadt Solingen · Angebote")
 	PageWord string    // the word for "page" in the document's language ("Seite")
 	Date     time.Time // creation date; zero means now
+	Cover    *Cover    // a title page instead of the title at the top of the first page
 }
 
-// New starts a document with the given title (drawn at the top of the first page) in language
+// New starts a document with the given title (drawn at the top of the first page, or on a
+// title page of its own with Options.Cover) in language
 // lang ("de", "ar", …; Arabic and Farsi are laid out right to left).
 func New(title, lang string, opt Options) *Doc {
 	pdf := fpdf.New("P", "mm", "A4", "")
@@ -87,6 +94,9 @@ func New(title, lang string, opt Options) *Doc {
 		word = "Seite"
 	}
 	pdf.SetFooterFunc(func() {
+		if d.cover1 && pdf.PageNo() == 1 {
+			return
+		}
 		d.setStyle(stSmall)
 		pdf.SetXY(marginL, bodyEnd+6)
 		pdf.CellFormat(pageW-marginL-marginR, 4, consentform.Visual(firstLine(d, opt.Footer), d.rtl), "", 0, d.align(), false, 0, "")
@@ -99,6 +109,10 @@ func New(title, lang string, opt Options) *Doc {
 		pdf.CellFormat(pageW-marginL-marginR, 4, page, "", 0, d.otherAlign(), false, 0, "")
 	})
 	pdf.AddPage()
+	if opt.Cover != nil {
+		d.cover(title, *opt.Cover)
+		return d
+	}
 	d.text(stTitle, title)
 	d.space(3)
 	return d
@@ -381,6 +395,49 @@ func (d *Doc) draw(cols [][2]float64, wrapped [][]string, height float64, first,
 	d.pdf.SetXY(marginL, y+height)
 }
 
+// FontFamily is the font family of every document, registered regular ("") and bold ("B");
+// drawings into the page (charts) use it for their texts.
+const FontFamily = family
+
+// Clean drops what the document's fonts cannot carry (characters beyond U+FFFF, control
+// characters, invalid UTF-8); drawings into the page pass their texts through it.
+func Clean(s string) string { return clean(s) }
+
+// Width is the width of the text area in millimetres.
+func (d *Doc) Width() float64 { return pageW - marginL - marginR }
+
+// Chart reserves h millimetres across the text area below the current position (on a new
+// page when they do not fit; at most a page's text height) and calls draw with that rectangle
+// to draw into the page with the PDF library (chart.DrawPDF). Afterwards the colours, line
+// width and dash pattern are reset and the text continues below the rectangle.
+func (d *Doc) Chart(h float64, draw func(p *fpdf.Fpdf, x, y, w, h float64)) {
+	h = min(max(h, 0), bodyEnd-marginTop)
+	d.space(2)
+	d.ensure(h)
+	y := d.pdf.GetY()
+	if draw != nil {
+		draw(d.pdf, marginL, y, d.Width(), h)
+	}
+	d.pdf.SetDashPattern(nil, 0)
+	d.pdf.SetLineWidth(0.2)
+	d.pdf.SetDrawColor(0, 0, 0)
+	d.pdf.SetFillColor(255, 255, 255)
+	d.pdf.SetXY(marginL, y+h)
+	d.space(3)
+}
+
+// Figure draws a subheading and a chart (see Chart) below it, kept together on one page.
+func (d *Doc) Figure(heading string, h float64, draw func(p *fpdf.Fpdf, x, y, w, h float64)) {
+	h = min(max(h, 0), bodyEnd-marginTop-3*stSub.lineH)
+	d.setStyle(stSub)
+	head := float64(len(d.lines(heading, d.Width())))*stSub.lineH + 2 + 0.8
+	d.space(2)
+	d.ensure(head + 2 + h)
+	d.text(stSub, heading)
+	d.space(0.8)
+	d.Chart(h, draw)
+}
+
 // Bytes finishes the document. A failure of the PDF library (it panics on some input) is
 // returned as an error.
 func (d *Doc) Bytes() (out []byte, err error) {
@@ -392,6 +449,7 @@ func (d *Doc) Bytes() (out []byte, err error) {
 	if err := d.pdf.Error(); err != nil {
 		return nil, fmt.Errorf("pdfdoc: %w", err)
 	}
+	d.finishContents()
 	var buf bytes.Buffer
 	if err := d.pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("pdfdoc: %w", err)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-pdf/fpdf"
+
 	"kim/internal/consentform"
 )
 
@@ -85,5 +87,41 @@ func TestCharactersTheFontCannotCarryAreDropped(t *testing.T) {
 	}
 	if got := clean(odd); got != "Frühstück  für alle  ok" {
 		t.Errorf("clean = %q", got)
+	}
+}
+
+// Chart hands out a rectangle across the text width below the current position, on a new
+// page when it does not fit, and the text continues below it.
+func TestChartReservesSpace(t *testing.T) {
+	d := New("Diagramme", "de", Options{})
+	var rects [][4]float64
+	for range 4 {
+		d.Chart(100, func(p *fpdf.Fpdf, x, y, w, h float64) {
+			rects = append(rects, [4]float64{x, y, w, h})
+			p.Rect(x, y, w, h, "D")
+		})
+	}
+	d.Chart(1000, nil)
+	d.Figure("Überschrift", 240, func(p *fpdf.Fpdf, x, y, w, h float64) { rects = append(rects, [4]float64{x, y, w, h}) })
+	d.Paragraph("Danach")
+	b, err := d.Bytes()
+	if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Fatalf("err %v", err)
+	}
+	fig := rects[4]
+	rects = rects[:4]
+	if fig[3] != 240 || fig[1] > marginTop+15 || fig[1]+fig[3] > bodyEnd {
+		t.Errorf("figure rect %v not kept with its heading on a new page", fig)
+	}
+	for i, r := range rects {
+		if r[0] != marginL || r[2] != d.Width() || r[3] != 100 || r[1]+r[3] > bodyEnd {
+			t.Errorf("rect %d = %v", i, r)
+		}
+	}
+	if rects[1][1] <= rects[0][1] || rects[2][1] >= rects[1][1] {
+		t.Errorf("second chart should follow the first, the third start a new page: %v", rects)
+	}
+	if n := bytes.Count(b, []byte("/Type /Page\n")) + bytes.Count(b, []byte("/Type /Page ")); n != 4 {
+		t.Errorf("%d pages", n)
 	}
 }

@@ -112,6 +112,8 @@ type bodyPageData struct {
 	CanManage      bool // the coordination: sees the members' e-mail addresses
 	Types, Roles   []web.Option
 	Choices        *BodyChoices
+	// Dashboards of the monitoring linked to the body (monitoring_links.go).
+	Dashboards []LinkedDashboard
 }
 
 // bodyValues fills the edit form from a body.
@@ -150,6 +152,9 @@ func (h *HTTP) bodyPage(w http.ResponseWriter, r *http.Request, status int, post
 	}
 	if err == nil && d.CanEdit {
 		d.Choices, err = h.S.MemberChoices(ctx, actor)
+	}
+	if err == nil {
+		d.Dashboards, err = h.S.linkedDashboards(ctx, actor, linkBody, b.ID)
 	}
 	if err != nil {
 		h.R.Fail(w, r, err)

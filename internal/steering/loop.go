@@ -72,6 +72,10 @@ type LoopView struct {
 	// Offers is every offer created or changed, with the recommendation that did it.
 	Offers     []LoopOffer
 	Indicators []string // the codes linked by the theme's recommendations
+	// Trends are the live trends of those indicators from the integration monitoring (protected
+	// and published as one release); TrendsHidden: the role may not see the monitoring's figures.
+	Trends       []TrendView
+	TrendsHidden bool
 	// What the actor may open: bodies and meetings (members and the coordination), offers.
 	LinkBodies, LinkMeetings bool
 	Min                      int // the disclosure threshold

@@ -67,6 +67,8 @@ type recFormData struct {
 	Theme    string // the fixed theme's title when the form was opened from a theme
 	ThemeID  string
 	Edit     *Recommendation
+	// Indicators are the monitoring's catalogue (checkboxes; nil: a field of free codes).
+	Indicators []web.Option
 }
 
 var recFields = web.Fields("theme_id", "steering.rec.theme", "title", "steering.rec.title", "text", "steering.rec.text",
@@ -76,7 +78,16 @@ var recFields = web.Fields("theme_id", "steering.rec.theme", "title", "steering.
 
 func recInput(f url.Values) RecInput {
 	return RecInput{Title: f.Get("title"), Text: f.Get("text"), BodyID: f.Get("body_id"), OrganisationIDs: f["organisation_ids"],
-		DueDate: f.Get("due_date"), Indicators: f.Get("indicator_codes")}
+		DueDate: f.Get("due_date"), Indicators: strings.Join(f["indicator_codes"], " ")}
+}
+
+// indicatorOptions are the catalogue's indicators in the page's language (nil without the
+// monitoring).
+func (h *HTTP) indicatorOptions(r *http.Request) []web.Option {
+	if h.S.Indicators == nil {
+		return nil
+	}
+	return h.S.Indicators.IndicatorChoices(h.R.Localizer(r).Lang)
 }
 
 // recForm shows the form of a new recommendation (after a failed post with its messages).
@@ -89,7 +100,7 @@ func (h *HTTP) recForm(w http.ResponseWriter, r *http.Request, actor access.Acto
 	form := web.NewForm(values)
 	form.Fields = recFields
 	data := recFormData{Themes: choiceOptions(opts.Themes), Bodies: choiceOptions(opts.Bodies), Orgs: choiceOptions(opts.Organisations),
-		MoreOrgs: opts.MoreOrganisations}
+		MoreOrgs: opts.MoreOrganisations, Indicators: h.indicatorOptions(r)}
 	for _, t := range opts.Themes {
 		if t.ID == values.Get("theme_id") && values.Get("fixed") == "1" {
 			data.Theme, data.ThemeID = t.Label, t.ID
@@ -146,6 +157,8 @@ type recPageData struct {
 	Feedback   bool // the feedback form is shown
 	// DecisionFeedback: the status form takes the feedback with a decision.
 	DecisionFeedback bool
+	// Indicators are the monitoring's catalogue (nil: free codes).
+	Indicators []web.Option
 }
 
 // recPage renders a recommendation's page; after a failed form with the posted values and the
@@ -166,7 +179,7 @@ func (h *HTTP) recPage(w http.ResponseWriter, r *http.Request, status int, faile
 		orgIDs[i] = o.ID
 	}
 	values := url.Values{"title": {rec.Title}, "text": {rec.Text}, "body_id": {rec.BodyID}, "organisation_ids": orgIDs,
-		"due_date": {rec.DueDate}, "indicator_codes": {strings.Join(rec.Indicators, " ")}, "feedback": {rec.Feedback},
+		"due_date": {rec.DueDate}, "indicator_codes": rec.Indicators, "feedback": {rec.Feedback},
 		"version": {strconv.Itoa(rec.Version)}}
 	for k, vs := range r.PostForm {
 		if k != "version" {
@@ -178,7 +191,8 @@ func (h *HTTP) recPage(w http.ResponseWriter, r *http.Request, status int, faile
 	if failed != nil {
 		form.WithError(failed)
 	}
-	data := recPageData{RecView: v, Decision: map[string]bool{}, Feedback: v.MayManage && (rec.InForce() || rec.Status == RecRejected)}
+	data := recPageData{RecView: v, Decision: map[string]bool{}, Feedback: v.MayManage && (rec.InForce() || rec.Status == RecRejected),
+		Indicators: h.indicatorOptions(r)}
 	for _, st := range v.Steps {
 		data.Steps = append(data.Steps, web.Option{Value: st.To, Label: "steering.rec_step." + st.To, Translate: true})
 		data.Decision[st.To] = st.Decision

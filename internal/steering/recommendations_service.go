@@ -122,7 +122,20 @@ func (s *Service) GetRecommendation(ctx context.Context, actor access.Actor, id 
 // checkRecInput validates a draft against the tenant: the body is active and the actor may
 // draft for it, the organisations belong to the tenant.
 func (s *Service) checkRecInput(ctx context.Context, tx *db.Tx, actor access.Actor, in *RecInput, keepDue string) error {
-	if err := in.Validate(valid.Today(tx.Now), keepDue); err != nil {
+	err := in.Validate(valid.Today(tx.Now), keepDue)
+	if kerr := s.knownIndicators(in.Codes); kerr != nil {
+		// The codes are checked against the monitoring's catalogue too: one answer names both.
+		if e := errs.As(err); err != nil && e.Code == errs.Invalid && len(e.Fields) > 0 {
+			if _, ok := e.Fields["indicator_codes"]; !ok {
+				e.Fields["indicator_codes"] = errs.As(kerr).Fields["indicator_codes"]
+			}
+			return e
+		}
+		if err == nil {
+			return kerr
+		}
+	}
+	if err != nil {
 		return err
 	}
 	var v errs.Validation

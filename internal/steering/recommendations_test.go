@@ -53,7 +53,7 @@ func TestRecommendationCycle(t *testing.T) {
 
 			// Editing while draft; the body member submits.
 			r = bm.PostForm("/empfehlungen/"+rec, url.Values{"title": {"Kinderbetreuung parallel zu Integrationskursen"}, "text": {"Neuer Text."},
-				"body_id": {fx.Bodies.BodyA.ID}, "organisation_ids": {fx.OrgA1.ID, fx.OrgA2.ID}, "indicator_codes": {"SPR-01, KITA-03"},
+				"body_id": {fx.Bodies.BodyA.ID}, "organisation_ids": {fx.OrgA1.ID, fx.OrgA2.ID}, "indicator_codes": {"new_cases", "open_caseload"},
 				"version": {ttOne[string](t, env, "SELECT CAST(version AS TEXT) FROM recommendations WHERE id = $1", rec)}})
 			ttStatus(t, r, http.StatusSeeOther, "edit the draft")
 			if n := ttOne[int](t, env, "SELECT COUNT(*) FROM recommendation_indicators WHERE recommendation_id = $1", rec); n != 2 {
@@ -185,7 +185,7 @@ func TestRecommendationCycle(t *testing.T) {
 			if page.Doc(t).Find(`a[href="/angebote/verwaltung/neu?empfehlung=`+rec+`&art=created"]`).Length() != 1 {
 				t.Error("no button for a new offer")
 			}
-			for _, want := range []string{"Sprachcafé Altstadt", "verändert", "Frühjahrssitzung", "Ab Mai gibt es in Ohligs", "SPR-01", "KITA-03"} {
+			for _, want := range []string{"Sprachcafé Altstadt", "verändert", "Frühjahrssitzung", "Ab Mai gibt es in Ohligs", "Neue Fälle", "Offener Fallbestand"} {
 				if !strings.Contains(ttText(t, page), want) {
 					t.Errorf("recommendation page lacks %q", want)
 				}
@@ -360,8 +360,17 @@ func TestLoopViewShowsTheChain(t *testing.T) {
 				ttStatus(t, r, http.StatusOK, string(role))
 				doc := r.Doc(t)
 				text := ttText(t, r)
-				if doc.Find(`svg[role="img"]`).Length() != 1 || doc.Find("#berichte table tbody tr").Length() == 0 {
+				if doc.Find(`#berichte svg[role="img"]`).Length() != 1 || doc.Find("#berichte table tbody tr").Length() == 0 {
 					t.Errorf("%s: no chart with its data table", role)
+				}
+				// The trend of the indicator the recommendation names: for the readers of figures.
+				trend := "Neue Fälle"
+				if role == access.CaseManager {
+					trend = "Den Verlauf der Kennzahlen sehen die Rollen"
+				}
+				if doc.Find(`#kennzahlen svg`).Length() != map[bool]int{true: 0, false: 1}[role == access.CaseManager] ||
+					doc.Find("#kennzahlen table tbody tr").Length() != map[bool]int{true: 0, false: 12}[role == access.CaseManager] {
+					t.Errorf("%s: the trend's chart or table is wrong", role)
 				}
 				meeting := "Frühjahrssitzung" // the meeting that decided: for those who may see meetings
 				if role == access.CaseManager {
@@ -380,8 +389,7 @@ func TestLoopViewShowsTheChain(t *testing.T) {
 					"Kinderbetreuung parallel zum Integrationskurs",     // the recommendation
 					"Wohnungssprechstunde",                              // the offer it created
 					"neu geschaffen",
-					"Die Kennzahlen folgen mit dem Integrationsmonitoring", // the indicators' placeholder
-					"SPR-01",
+					trend, // the trend of the indicator the recommendation names
 				} {
 					if !strings.Contains(text, want) {
 						t.Errorf("%s: the loop view lacks %q", role, want)

@@ -20,6 +20,10 @@ type Service struct {
 	Cases CaseFacts
 	// Offers and referrals for the news page and the loop view.
 	Offers OfferFacts
+	// Dashboards of the integration monitoring linked to themes and bodies, and the
+	// monitoring's indicator catalogue with its trends (monitoring_links.go; nil: none).
+	Dashboards DashboardLinks
+	Indicators Indicators
 }
 
 // CaseFacts is what the steering loop learns from case management, through the case

@@ -121,6 +121,8 @@ type themePageData struct {
 	CanEdit    bool // keep the theme (the coordination)
 	CanDraft   bool // draft a recommendation for it
 	Min        int  // the disclosure threshold
+	// Dashboards of the monitoring linked to the theme (monitoring_links.go).
+	Dashboards []LinkedDashboard
 }
 
 var themeFields = web.Fields("title", "steering.theme.title", "description", "steering.theme.description",
@@ -155,6 +157,10 @@ func (h *HTTP) themePage(w http.ResponseWriter, r *http.Request, status int, fai
 	data := themePageData{ThemeView: v, Next: loopOptions("steering.theme_status.", ThemeNext(t.Status)),
 		Domains: loopOptions("casework.domain.", themeLifeDomains), Priorities: loopOptions("steering.priority.", ThemePriorities),
 		Min: DisclosureMin, CanEdit: access.Allowed(actor, KindTheme, access.Update), CanDraft: t.Open() && access.Allowed(actor, KindRecommendation, access.Create)}
+	if data.Dashboards, err = h.S.linkedDashboards(r.Context(), actor, linkTheme, t.ID); err != nil {
+		h.R.Fail(w, r, err)
+		return
+	}
 	if data.CanEdit && t.Open() {
 		bodies, err := h.S.BodyChoices(r.Context(), actor, false)
 		if err != nil {

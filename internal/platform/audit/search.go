@@ -95,4 +95,5 @@ func Search(ctx context.Context, tx *db.Tx, tenantID string, f Filter, limit, of
 // ActionGroups are the prefixes by which the audit page filters entries.
 var ActionGroups = []string{"auth.", "account.", "user.", "tenant.", "organisation.", "location.", "district.", "quarter.", "audit.",
 	"client.", "consent.", "case.", "contact.", "referral.", "document.", "export.", "vault.",
-	"offer.", "barrier_report.", "theme.", "recommendation.", "body.", "meeting."}
+	"offer.", "barrier_report.", "theme.", "recommendation.", "body.", "meeting.",
+	"dashboard.", "report_text.", "annual_report.", "context_import.", "funding_figures."}
