@@ -49,13 +49,18 @@ type options struct {
 	NamesClients int    // synthetic clients for the name search (0: skip it)
 	NamesQueries int    // name searches timed per engine
 	NamesLines   int    // lines piped through kim names match
-	Only         string // "names", "casework" or "platform": run and write only that part
+	Only         string // "names", "casework", "monitoring" or "platform": run and write only that part
 
 	CaseworkClients int           // synthetic clients for the case-management benchmark (0: skip it)
 	CaseworkTenants int           // … in this many tenants
 	CaseworkQueries int           // list and search calls timed per engine
 	CaseworkWriters []int         // concurrent AddContact writers, one round each
 	CaseworkWindow  time.Duration // duration of each round of writers
+
+	MonitoringClients int      // synthetic clients of the monitoring benchmark (cases ≈ clients/2)
+	MonitoringTenants int      // … in this many tenants
+	MonitoringRuns    int      // dashboards and state-wide aggregates timed per engine
+	MonitoringDBs     []string // already seeded databases to measure instead of seeding fresh ones
 
 	CPUProfile  string
 	ProfilePath string
@@ -104,6 +109,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.CaseworkQueries, "casework-queries", 2000, "case lists and client searches timed per engine")
 	writers := fs.String("casework-writers", "1,4,16", "comma-separated numbers of concurrent AddContact writers")
 	fs.DurationVar(&o.CaseworkWindow, "casework-window", 10*time.Second, "duration of each round of AddContact writers")
+	fs.IntVar(&o.MonitoringClients, "monitoring-clients", 2000000, "synthetic clients of the monitoring benchmark (-only monitoring; cases are about half)")
+	fs.IntVar(&o.MonitoringTenants, "monitoring-tenants", 20, "tenants of the monitoring benchmark (the first one's dashboard is timed)")
+	fs.IntVar(&o.MonitoringRuns, "monitoring-runs", 30, "dashboards and state-wide aggregates timed per engine")
+	fs.Var(listFlag{&o.MonitoringDBs}, "monitoring-db", "measure this already seeded database (SQLite path or postgres:// URL; "+
+		"repeatable) instead of seeding a fresh one")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "instead of the benchmark: run kim in-process on a seeded database, load "+
 		"-profile-path at the highest -c for -duration and write a CPU profile to this file")
 	fs.StringVar(&o.ProfilePath, "profile-path", "/start", "page to profile with -cpuprofile")
@@ -129,8 +139,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		}
 		o.Conc = append(o.Conc, n)
 	}
-	if o.Only != "" && o.Only != "names" && o.Only != "casework" && o.Only != "platform" {
-		return o, fmt.Errorf("-only %q: the parts that run alone are names, casework and platform", o.Only)
+	if o.Only != "" && o.Only != "names" && o.Only != "casework" && o.Only != "monitoring" && o.Only != "platform" {
+		return o, fmt.Errorf("-only %q: the parts that run alone are names, casework, monitoring and platform", o.Only)
+	}
+	if o.MonitoringClients < 1 || o.MonitoringTenants < 1 || o.MonitoringRuns < 1 {
+		return o, errors.New("-monitoring-clients, -monitoring-tenants and -monitoring-runs must be positive")
 	}
 	for _, s := range strings.Split(*writers, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -191,6 +204,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		doc, err = runOnly(ctx, b, namesHeading, b.namesBench)
 	case "casework":
 		doc, err = runOnly(ctx, b, caseworkHeading, b.caseworkBench)
+	case "monitoring":
+		doc, err = runOnly(ctx, b, monitoringHeading, b.monitoringBench)
 	case "platform":
 		var rep *report
 		if rep, err = b.run(ctx); err == nil {
@@ -199,7 +214,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	default:
 		var rep *report
 		if rep, err = b.run(ctx); err == nil {
-			doc = rep.markdown()
+			doc, err = b.keepMonitoring(rep.markdown())
 		}
 	}
 	if err != nil {
@@ -343,7 +358,7 @@ func (b *bench) keepSections(doc string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, h := range []string{namesHeading, caseworkHeading} {
+	for _, h := range []string{namesHeading, caseworkHeading, monitoringHeading} {
 		if sec, ok := sectionOf(string(old), h); ok {
 			doc = spliceSection(doc, h, sec)
 		}
@@ -374,4 +389,23 @@ func summaryLines(doc string) string {
 		}
 	}
 	return out.String()
+}
+
+// keepMonitoring takes the monitoring section (measured only with -only monitoring) from the
+// file of -write into doc.
+func (b *bench) keepMonitoring(doc string) (string, error) {
+	if b.opt.Write == "" {
+		return doc, nil
+	}
+	old, err := os.ReadFile(b.opt.Write)
+	if os.IsNotExist(err) {
+		return doc, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if sec, ok := sectionOf(string(old), monitoringHeading); ok {
+		doc = spliceSection(doc, monitoringHeading, sec)
+	}
+	return doc, nil
 }

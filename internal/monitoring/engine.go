@@ -12,8 +12,10 @@ import (
 	"kim/internal/platform/web"
 )
 
-// The engine computes indicators live: per query one aggregate query per (indicator,
-// breakdown), in one read transaction per release. Disclosure control follows the design of
+// The engine computes indicators live, without any precomputed batch: per release (one
+// ComputeAll, one snapshot) each source the queries count — new cases, the cases open in the
+// range, referrals, goals, … — is read once through a covering index, the clients' attributes
+// once, and persons are counted per month and cell in Go (see facts.go). Disclosure control follows the design of
 // the issue: per month the cube district × organisation × breakdown (each with its total); the
 // base (district × organisation) is protected first and shared by every breakdown, each
 // breakdown's cube is protected with the base's cells fixed, and a filter returns a slice of

@@ -3,12 +3,9 @@ package monitoring
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // Facts: the rows behind the measures, read once per ComputeAll and source. A source is the
@@ -86,7 +83,7 @@ func (e *engine) exprs(ms *measure, by string) []string {
 	out := append([]string{}, ms.from.dates()...)
 	out = append(out, ms.dist, ms.org, ms.pid, ms.catExpr(by))
 	for _, x := range []string{ms.x, ms.y} {
-		if x != "" {
+		if x != "" && !(x == ms.x && ms.rowX()) {
 			out = append(out, x)
 		}
 	}
@@ -95,6 +92,10 @@ func (e *engine) exprs(ms *measure, by string) []string {
 	}
 	return out
 }
+
+// rowX reports whether x counts the rows themselves: the cases of a source without joins (one
+// row per case), whose ids need not be read.
+func (ms *measure) rowX() bool { return ms.x == "c.id" && !strings.Contains(ms.from.sql, "JOIN") }
 
 func rangeKey(ms *measure, ps []period) factKey {
 	return factKey{ms.from.sql, ps[0].first, ps[len(ps)-1].last}
@@ -260,38 +261,84 @@ func (e *engine) clientExprs(want []string) []string {
 	return exprs
 }
 
+// nullMark stands for NULL in the text columns of a fact query.
+const nullMark = "\u2400NULL"
+
 // querier is a transaction to read from.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// query runs one query with the expressions as text columns over the FROM clauses (several:
-// UNION ALL) and interns the values.
-func (e *engine) query(ctx context.Context, tx querier, exprs []string, from ...string) (*factSet, error) {
+// factSQL is the query of the expressions as text columns over the FROM clauses (several:
+// UNION ALL); $1 is the tenant.
+func factSQL(exprs []string, from []string) string {
 	sel := make([]string, len(exprs))
 	for i, x := range exprs {
-		// Prefixed, so that an empty text is not taken for NULL (database/sql hands an
-		// empty string to a RawBytes as nil when its buffer is empty); NULL stays NULL.
-		sel[i] = "'v' || CAST(" + x + " AS TEXT)"
+		// NULL as a marker: database/sql hands an empty text to a RawBytes as nil when its
+		// buffer is empty, so nil cannot tell NULL from ''.
+		sel[i] = "COALESCE(CAST(" + x + " AS TEXT), '" + nullMark + "')"
 	}
-	t0 := time.Now()
 	q := make([]string, len(from))
 	for i, f := range from {
 		q[i] = "SELECT " + strings.Join(sel, ", ") + " FROM " + f
 	}
-	rows, err := tx.QueryContext(ctx, strings.Join(q, " UNION ALL "), e.tenant)
+	return strings.Join(q, " UNION ALL ")
+}
+
+// interner builds the columns of a factSet row by row.
+type interner struct {
+	f    *factSet
+	cols []*column
+	seen []map[string]int32
+	last []int32 // per column the id of the previous row's value (rows come in index order:
+	// dates, organisations and districts repeat), -1 none
+}
+
+func newInterner(exprs []string) *interner {
+	in := &interner{f: &factSet{cols: map[string]*column{}, seen: map[string]map[string]int32{}},
+		cols: make([]*column, len(exprs)), seen: make([]map[string]int32, len(exprs)), last: make([]int32, len(exprs))}
+	for i, x := range exprs {
+		in.cols[i], in.seen[i], in.last[i] = &column{}, map[string]int32{}, -1
+		in.f.cols[x], in.f.seen[x] = in.cols[i], in.seen[i]
+	}
+	return in
+}
+
+// add interns one row's values (the bytes are not kept).
+func (in *interner) add(row [][]byte) {
+	for i, b := range row {
+		c := in.cols[i]
+		if l := in.last[i]; l >= 0 && c.dict[l] == string(b) {
+			c.ids = append(c.ids, l)
+			continue
+		}
+		if string(b) == nullMark {
+			c.ids = append(c.ids, -1)
+			continue
+		}
+		id, ok := in.seen[i][string(b)]
+		if !ok {
+			id = int32(len(c.dict))
+			s := string(b)
+			c.dict = append(c.dict, s)
+			in.seen[i][s] = id
+		}
+		in.last[i] = id
+		c.ids = append(c.ids, id)
+	}
+	in.f.n++
+}
+
+// query runs the fact query of the expressions over the FROM clauses and interns the values.
+func (e *engine) query(ctx context.Context, tx querier, exprs []string, from ...string) (*factSet, error) {
+	rows, err := tx.QueryContext(ctx, factSQL(exprs, from), e.tenant)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	f := &factSet{cols: map[string]*column{}, seen: map[string]map[string]int32{}}
-	cols := make([]*column, len(exprs))
-	seen := make([]map[string]int32, len(exprs))
-	for i, x := range exprs {
-		cols[i], seen[i] = &column{}, map[string]int32{}
-		f.cols[x], f.seen[x] = cols[i], seen[i]
-	}
+	in := newInterner(exprs)
 	raw := make([]sql.RawBytes, len(exprs))
+	row := make([][]byte, len(exprs))
 	dst := make([]any, len(exprs))
 	for i := range raw {
 		dst[i] = &raw[i]
@@ -301,27 +348,11 @@ func (e *engine) query(ctx context.Context, tx querier, exprs []string, from ...
 			return nil, err
 		}
 		for i, b := range raw {
-			c := cols[i]
-			if b == nil {
-				c.ids = append(c.ids, -1)
-				continue
-			}
-			b = b[1:]
-			id, ok := seen[i][string(b)]
-			if !ok {
-				id = int32(len(c.dict))
-				s := string(b)
-				c.dict = append(c.dict, s)
-				seen[i][s] = id
-			}
-			c.ids = append(c.ids, id)
+			row[i] = b
 		}
-		f.n++
+		in.add(row)
 	}
-	if os.Getenv("ZZ_DEBUG") != "" {
-		fmt.Println(time.Since(t0), f.n, from[0][:min(len(from[0]), 60)])
-	}
-	return f, rows.Err()
+	return in.f, rows.Err()
 }
 
 // spans returns per row the first and last index of the periods it counts in (first > last:

@@ -195,7 +195,14 @@ func (e *engine) counts(ctx context.Context, ms *measure, by string, ps []period
 	}
 	n := l.distinct(l.f.col(ms.pid), len(ps))
 	var x, y *tally
-	if ms.x != "" {
+	switch {
+	case ms.rowX():
+		rows := &column{ids: make([]int32, l.f.n), dict: make([]string, l.f.n)}
+		for r := range rows.ids {
+			rows.ids[r] = int32(r)
+		}
+		x = l.distinct(rows, len(ps))
+	case ms.x != "":
 		x = l.distinct(l.f.col(ms.x), len(ps))
 	}
 	if ms.y != "" {

@@ -2,11 +2,14 @@ package monitoring
 
 import (
 	"context"
-	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"kim/internal/platform/db"
 )
@@ -49,18 +52,22 @@ func (e *engine) prefetch(ctx context.Context) error {
 		clientJob = &job{exprs: e.clientExprs(nil), from: []string{clientsFrom}}
 		jobs = append(jobs, clientJob)
 	}
-	run := func(ctx context.Context, tx querier, j *job) (err error) {
-		j.out, err = e.query(ctx, tx, j.exprs, j.from...)
-		return err
-	}
-	if e.tx.Engine != db.Postgres || len(jobs) < 2 {
+	if e.tx.Engine == db.Postgres && len(jobs) > 1 && e.helpers() > 0 && acquireParallel() {
+		defer releaseParallel()
+		err := e.parallel(ctx, len(jobs), func(ctx context.Context, c *pgx.Conn, i int) (err error) {
+			jobs[i].out, err = e.pgQuery(ctx, c, jobs[i].exprs, jobs[i].from)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	} else {
 		for _, j := range jobs {
-			if err := run(ctx, e.tx, j); err != nil {
+			var err error
+			if j.out, err = e.query(ctx, e.tx, j.exprs, j.from...); err != nil {
 				return err
 			}
 		}
-	} else if err := e.parallel(ctx, len(jobs), func(ctx context.Context, tx querier, i int) error { return run(ctx, tx, jobs[i]) }); err != nil {
-		return err
 	}
 	if clientJob != nil {
 		e.clients = clientJob.out
@@ -75,17 +82,46 @@ func (e *engine) prefetch(ctx context.Context) error {
 	return nil
 }
 
-// parallelism is the number of PostgreSQL connections one ComputeAll reads with at most.
+// parallelism is the number of further PostgreSQL connections one ComputeAll reads with at
+// most.
 const parallelism = 4
 
-// parallel runs n reads on PostgreSQL in transactions that share the snapshot of the
-// ComputeAll's transaction.
-func (e *engine) parallel(ctx context.Context, n int, fn func(ctx context.Context, tx querier, i int) error) error {
+// parallelReads admits two ComputeAlls at a time to parallel reads; the others read in their
+// own transaction. A ComputeAll holds its connection while it waits for further ones, so
+// without a bound, many at once could hold every connection of the pool and wait for each other.
+var parallelReads = make(chan struct{}, 2)
+
+// helpers is the number of further connections a ComputeAll may take: a quarter of the pool
+// (at most parallelism), so that the two admitted ComputeAlls leave most of it to the rest.
+func (e *engine) helpers() int {
+	_, pool := e.s.DB.Pools()
+	n := pool.Stats().MaxOpenConnections
+	if n <= 0 {
+		return parallelism
+	}
+	return min(parallelism, n/4)
+}
+
+func acquireParallel() bool {
+	select {
+	case parallelReads <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+func releaseParallel() { <-parallelReads }
+
+// parallel runs n reads on PostgreSQL, on up to parallelism further connections, each in a
+// read-only transaction that imports the snapshot of the ComputeAll's transaction. The reads
+// use pgx directly (raw values, no per-value conversion by database/sql).
+func (e *engine) parallel(ctx context.Context, n int, fn func(ctx context.Context, c *pgx.Conn, i int) error) error {
 	var snap string
 	if err := e.tx.QueryRowContext(ctx, "SELECT pg_export_snapshot()").Scan(&snap); err != nil {
 		return err
 	}
-	if strings.Trim(snap, "0123456789ABCDEF-") != "" {
+	if snap == "" || strings.Trim(snap, "0123456789ABCDEF-") != "" {
 		return fmt.Errorf("unexpected snapshot id %q", snap)
 	}
 	_, pool := e.s.DB.Pools()
@@ -107,25 +143,48 @@ func (e *engine) parallel(ctx context.Context, n int, fn func(ctx context.Contex
 		next <- i
 	}
 	close(next)
-	for range min(n, parallelism) {
+	for range min(n, e.helpers()) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			tx, err := pool.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+			conn, err := pool.Conn(ctx)
 			if err != nil {
 				fail(err)
 				return
 			}
-			defer tx.Rollback()
-			if _, err := tx.ExecContext(ctx, "SET TRANSACTION SNAPSHOT '"+snap+"'"); err != nil {
-				fail(err)
-				return
-			}
-			for i := range next {
-				if err := fn(ctx, tx, i); err != nil {
-					fail(err)
-					return
+			defer conn.Close()
+			err = conn.Raw(func(dc any) error {
+				sc, ok := dc.(*stdlib.Conn)
+				if !ok {
+					return fmt.Errorf("not a pgx connection: %T", dc)
 				}
+				c := sc.Conn()
+				if _, err := c.Exec(ctx, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); err != nil {
+					return driver.ErrBadConn
+				}
+				err := func() error {
+					if _, err := c.Exec(ctx, "SET TRANSACTION SNAPSHOT '"+snap+"'"); err != nil {
+						return err
+					}
+					for i := range next {
+						if err := fn(ctx, c, i); err != nil {
+							return err
+						}
+					}
+					return nil
+				}()
+				if _, rerr := c.Exec(context.WithoutCancel(ctx), "ROLLBACK"); rerr != nil {
+					// The connection is in an unknown state: database/sql discards it.
+					if err == nil {
+						err = rerr
+					}
+					fail(err)
+					return driver.ErrBadConn
+				}
+				return err
+			})
+			if err != nil {
+				fail(err)
 			}
 		}()
 	}
@@ -134,4 +193,18 @@ func (e *engine) parallel(ctx context.Context, n int, fn func(ctx context.Contex
 		return first
 	}
 	return ctx.Err()
+}
+
+// pgQuery runs a fact query on a pgx connection and interns the raw values.
+func (e *engine) pgQuery(ctx context.Context, c *pgx.Conn, exprs, from []string) (*factSet, error) {
+	rows, err := c.Query(ctx, factSQL(exprs, from), e.tenant)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	in := newInterner(exprs)
+	for rows.Next() {
+		in.add(rows.RawValues())
+	}
+	return in.f, rows.Err()
 }
