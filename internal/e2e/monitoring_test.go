@@ -125,4 +125,13 @@ func (s *suite) monitoringJourney(t *testing.T) {
 	// The register of releases lists the exports.
 	p.open("/monitoring/veroeffentlichungen")
 	require(t, p.count("main table tbody tr") > 0, "the register of releases is empty")
+	p.click(`main table tbody tr a[href^="/monitoring/veroeffentlichungen/"]`)
+
+	// The other pages of the monitoring pass the accessibility check too.
+	p.open("/monitoring/dashboards/standard")
+	p.everyChartHasItsTable()
+	for _, path := range []string{"/monitoring/dashboards/neu", "/monitoring/kontextdaten", "/monitoring/foerdernachweis",
+		"/monitoring/kennzahlen/caseload_per_fte", "/monitoring/kennzahlen/needs_prevalence?nach=life_domain"} {
+		p.open(path)
+	}
 }
