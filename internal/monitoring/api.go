@@ -63,7 +63,7 @@ func (h *HTTP) apiIndicator(w http.ResponseWriter, r *http.Request) {
 		h.R.Fail(w, r, err)
 		return
 	}
-	q, err := apiQuery(r.URL.Query(), r.PathValue("id"), MonthOf(h.S.DB.Clock.Now()))
+	q, err := apiQuery(r.URL.Query(), r.PathValue("id"), LastComplete(h.S.DB.Clock.Now()))
 	if err != nil {
 		h.R.Fail(w, r, err)
 		return
@@ -90,9 +90,11 @@ func (h *HTTP) apiIndicator(w http.ResponseWriter, r *http.Request) {
 	web.JSON(w, http.StatusOK, out)
 }
 
-// apiQuery reads from, to (YYYY-MM; default: the 12 months up to the current one, or the 12
-// months from from), by, district and organisation. An unknown indicator is not found.
-func apiQuery(v url.Values, code string, now Month) (Query, error) {
+// apiQuery reads from, to (YYYY-MM; default: the 12 months up to last, the last completed
+// month, or the 12 months from from; with to alone the 12 months up to to or last, whichever
+// is earlier), by, district and organisation. ComputeAll cuts a to after last (see Clamp). An
+// unknown indicator is not found.
+func apiQuery(v url.Values, code string, last Month) (Query, error) {
 	if Lookup(code) == nil {
 		return Query{}, errs.ErrNotFound
 	}
@@ -118,9 +120,9 @@ func apiQuery(v url.Values, code string, now Month) (Query, error) {
 	case hasFrom:
 		q.From, q.To = from, from.Add(11)
 	case hasTo:
-		q.From, q.To = to.Add(-11), to
+		q.From, q.To = Clamp(Query{From: to, To: to}, last).To.Add(-11), to
 	default:
-		q.From, q.To = now.Add(-11), now
+		q.From, q.To = last.Add(-11), last
 	}
 	return q, bad.Err()
 }

@@ -168,6 +168,48 @@ func protectMagnitudes(vals map[key3]pub, n map[key3]int64, r sdc.Rule) protecte
 	return finish(t, keys, r, nil)
 }
 
+// protectPerPost protects the caseload cells of a period (open cases per occupied post or per
+// case manager; ratio gives a cell's value, false when it has none: cases without a post). A
+// caseload and the posts published elsewhere (the funding figures) give its cases, and the
+// total's cases less the published organisations' give a hidden organisation's: so the cells
+// are protected as a table of the persons behind them, each organisation's and the total's in
+// one line per district, with Rule.MinPersons as the smallest count (a count below it is
+// hidden, and secondary suppression keeps two hidden in the line), and each caseload is hidden
+// with its persons (sdc.Cell.Of). A total is hidden when an organisation of its line has cases
+// but no value: it would be the caseload of the other organisations only. Withheld entirely
+// when the table cannot be protected.
+func protectPerPost(c *cube, ratio func(key3) (float64, bool), r sdc.Rule) protected {
+	t := &sdc.Table{Cells: map[string]*sdc.Cell{}}
+	keys := map[string]key3{}
+	parts := map[string][]string{} // district → the organisations' count cells
+	undefined := map[string]bool{} // district → an organisation has cases but no value
+	for k, a := range c.cells {
+		nk, rk := "n:"+cellKey(k), "r:"+cellKey(k)
+		t.Cells[nk] = &sdc.Cell{Value: float64(a.n)}
+		if k.o != all {
+			parts[k.d] = append(parts[k.d], nk)
+		}
+		v, ok := ratio(k)
+		if !ok {
+			undefined[k.d] = undefined[k.d] || (k.o != all && a.n > 0)
+			continue
+		}
+		t.Cells[rk], keys[rk] = &sdc.Cell{Value: v, Magnitude: true, N: int(a.n), Of: nk}, k
+	}
+	for d, ps := range parts {
+		if tk := "n:" + cellKey(key3{d, all, all}); t.Cells[tk] != nil {
+			t.Lines = append(t.Lines, sdc.Line{Total: tk, Parts: ps})
+		}
+	}
+	err := t.Protect(sdc.Rule{Min: r.MinPersons, MinPersons: r.MinPersons})
+	out := protected{}
+	for rk, k := range keys {
+		cl := t.Cells[rk]
+		out[k] = pub{v: cl.Value, has: true, sup: err != nil || cl.Suppressed || (k.o == all && undefined[k.d])}
+	}
+	return out
+}
+
 // merge adds the cells of b to a (a may be nil).
 func merge(a, b protected) protected {
 	if a == nil {

@@ -3,13 +3,15 @@ package monitoring
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 
 	"kim/internal/monitoring/sdc"
 )
 
 // magnitudes computes and protects the cells of a median or caseload measure: each cell is a
-// value over n persons, published from Rule.MinPersons persons.
+// value over n persons, published from Rule.MinPersons persons (a caseload also under the
+// lines of its persons, see protectPerPost).
 func (e *engine) magnitudes(ctx context.Context, ms *measure, by string, ps []period) (map[string]protected, error) {
 	_, cat := ms.cats[by]
 	cb := ""
@@ -32,43 +34,49 @@ func (e *engine) magnitudes(ctx context.Context, ms *measure, by string, ps []pe
 	out := map[string]protected{}
 	for _, p := range ps {
 		c := raw[p.key]
-		vals, ns := map[key3]pub{}, map[key3]int64{}
-		for k, a := range c.cells {
-			var v float64
-			switch ms.kind {
-			case kindMedian:
-				m, n := median(c.hist[k])
-				if n == 0 {
-					continue
+		switch ms.kind {
+		case kindMedian:
+			vals, ns := map[key3]pub{}, map[key3]int64{}
+			for k, a := range c.cells {
+				if m, n := median(c.hist[k]); n > 0 {
+					vals[k], ns[k] = pub{v: m, has: true}, a.n
 				}
-				v = m
-			case kindPerManager:
-				if a.y == 0 {
-					continue
-				}
-				v = float64(a.x) / float64(a.y)
-			case kindPerFTE:
-				year := p.key[:4]
-				cases, posts := float64(a.x), fte[year][k.o]
-				if k.o == all {
-					cases, posts = 0, 0
-					for o, f := range fte[year] {
-						if f > 0 {
-							cases += float64(c.get(key3{k.d, o, k.k}).x)
-							posts += f
-						}
-					}
-				}
-				if posts <= 0 {
-					continue
-				}
-				v = cases / posts
 			}
-			vals[k], ns[k] = pub{v: v, has: true}, a.n
+			out[p.key] = protectMagnitudes(vals, ns, e.rule)
+		case kindPerManager:
+			out[p.key] = protectPerPost(c, perManager(c), e.rule)
+		case kindPerFTE:
+			out[p.key] = protectPerPost(c, perFTE(c, fte[p.key[:4]]), e.rule)
 		}
-		out[p.key] = protectMagnitudes(vals, ns, e.rule)
 	}
 	return out, nil
+}
+
+// perManager is the caseload per case manager of a cell: its cases over its case managers.
+func perManager(c *cube) func(key3) (float64, bool) {
+	return func(k key3) (float64, bool) {
+		a := c.get(k)
+		return float64(a.x) / float64(a.y), a.y > 0
+	}
+}
+
+// perFTE is the caseload per occupied post of a cell (posts: the year's posts by organisation):
+// an organisation's cases over its posts, the total's over the organisations with posts only
+// (protectPerPost hides the total when an organisation with cases has none).
+func perFTE(c *cube, posts map[string]float64) func(key3) (float64, bool) {
+	return func(k key3) (float64, bool) {
+		cases, f := float64(c.get(k).x), posts[k.o]
+		if k.o == all {
+			cases, f = 0, 0
+			for o, po := range posts {
+				if po > 0 {
+					cases += float64(c.get(key3{k.d, o, k.k}).x)
+					f += po
+				}
+			}
+		}
+		return cases / f, f > 0
+	}
 }
 
 // fte returns the occupied full-time posts per year and organisation.
@@ -236,6 +244,7 @@ func (e *engine) slice(ind *Indicator, ms *measure, q Query, keys []string, pm m
 		}
 	}
 	t := &Table{Indicator: ind, Query: q, PeriodKeys: keys, Groups: e.groups(ms, q, present)}
+	dec := Decimals(ind)
 	for _, pk := range keys {
 		m, _ := ParseMonth(pk)
 		if len(pk) == 4 {
@@ -250,7 +259,12 @@ func (e *engine) slice(ind *Indicator, ms *measure, q Query, keys []string, pm m
 			case ok && p.sup:
 				c.Suppressed = true
 			case ok && p.has:
+				// A magnitude is published as shown (Decimals): the API, the exports and the
+				// pages give the same figure.
 				v := p.v
+				if ms.kind != kindCount {
+					v = roundTo(v, dec)
+				}
 				c.Value = &v
 			case ms.kind == kindCount:
 				zero := 0.0
@@ -267,6 +281,12 @@ func (e *engine) slice(ind *Indicator, ms *measure, q Query, keys []string, pm m
 		t.Totals = append(t.Totals, tot)
 	}
 	return t, nil
+}
+
+// roundTo rounds v to dec decimals (halves away from zero).
+func roundTo(v float64, dec int) float64 {
+	f := math.Pow(10, float64(dec))
+	return math.Round(v*f) / f
 }
 
 // groups lists the groups of a breakdown: every district of the tenant (and "no district" when

@@ -38,12 +38,41 @@ type CellView struct {
 	Missing    bool
 }
 
-// Decimals is the number of decimals an indicator's values are shown with.
+// Decimals is the number of decimals an indicator's values are shown with: 1 for magnitudes
+// and rates (see IsMagnitude), 0 for counts. The engine publishes magnitudes rounded to it.
 func Decimals(ind *Indicator) int {
-	if ind != nil && ind.Disclosure != "count" {
+	if IsMagnitude(ind) {
 		return 1
 	}
 	return 0
+}
+
+// IsMagnitude reports whether an indicator's values are magnitudes or rates (median days,
+// caseload, rate per 1,000) rather than counts of persons: a suppressed one is marked "•"
+// (withheld), not "< 5", which would claim a value below 5.
+func IsMagnitude(ind *Indicator) bool {
+	return ind != nil && (ind.Disclosure == "magnitude" || ind.Disclosure == "rate")
+}
+
+// SuppressedText is the text of a suppressed cell of the indicator: "< 5" for a count, "•" for
+// a magnitude or rate. Pages, charts, PDF, XLSX and CSV all use it.
+func SuppressedText(ind *Indicator, r sdc.Rule, l *i18n.Localizer) string {
+	return suppressedText(IsMagnitude(ind), r, l)
+}
+
+// SuppressedNote is the explanation of SuppressedText for the indicator.
+func SuppressedNote(ind *Indicator, r sdc.Rule, l *i18n.Localizer) string {
+	if IsMagnitude(ind) {
+		return l.T("monitoring.indicators.withheld_note", "MinPersons", r.MinPersons)
+	}
+	return l.T("monitoring.indicators.suppressed_note", "Min", r.Min)
+}
+
+func suppressedText(magnitude bool, r sdc.Rule, l *i18n.Localizer) string {
+	if magnitude {
+		return l.T("monitoring.indicators.withheld")
+	}
+	return l.T("monitoring.indicators.suppressed", "Min", r.Min)
 }
 
 // FormatValue formats a number in the localizer's language.
@@ -65,11 +94,13 @@ func GroupLabel(g Group, l *i18n.Localizer) string {
 // ByLabel is the name of a breakdown.
 func ByLabel(by string, l *i18n.Localizer) string { return l.T("monitoring.indicators.by." + by) }
 
-// CellText is the text of a published cell: its value, "< 5" when suppressed, "–" without a value.
+// CellText is the text of a published cell: its value, "–" without a value, and when
+// suppressed "< 5" for a count, "•" for a magnitude or rate. decimals is Decimals(ind) of the
+// cell's indicator, which is above 0 exactly for magnitudes and rates (see SuppressedText).
 func CellText(c Cell, decimals int, r sdc.Rule, l *i18n.Localizer) CellView {
 	switch {
 	case c.Suppressed:
-		return CellView{Text: l.T("monitoring.indicators.suppressed", "Min", r.Min), Suppressed: true}
+		return CellView{Text: suppressedText(decimals > 0, r, l), Suppressed: true}
 	case c.Value == nil:
 		return CellView{Text: l.T("monitoring.indicators.no_value"), Missing: true}
 	}
@@ -113,7 +144,7 @@ func NewTableView(t *Table, r sdc.Rule, l *i18n.Localizer) TableView {
 		v.Total.Cells = append(v.Total.Cells, note(CellText(t.Totals[i], dec, r, l)))
 	}
 	if sup {
-		v.Notes = append(v.Notes, l.T("monitoring.indicators.suppressed_note", "Min", r.Min))
+		v.Notes = append(v.Notes, SuppressedNote(t.Indicator, r, l))
 	}
 	if missing {
 		v.Notes = append(v.Notes, l.T("monitoring.indicators.no_value_note", "MinPersons", r.MinPersons))
@@ -141,9 +172,8 @@ func MultiValued(indicator, by string) bool {
 func TableChart(t *Table, prev *Table, r sdc.Rule, l *i18n.Localizer) chart.Spec {
 	s := chart.Spec{Kind: chart.Line, Title: Caption(t, l), Unit: l.T("monitoring.indicators.unit." + t.Indicator.Unit),
 		Decimals: Decimals(t.Indicator), DecimalSep: ",", ThousandsSep: ".",
-		Texts: chart.Texts{Suppressed: l.T("monitoring.indicators.suppressed", "Min", r.Min),
-			SuppressedLegend: l.T("monitoring.indicators.suppressed_note", "Min", r.Min),
-			Comparison:       l.T("monitoring.indicators.compare_prev"), NoData: l.T("monitoring.indicators.summary_none"),
+		Texts: chart.Texts{Suppressed: SuppressedText(t.Indicator, r, l), SuppressedLegend: SuppressedNote(t.Indicator, r, l),
+			Comparison: l.T("monitoring.indicators.compare_prev"), NoData: l.T("monitoring.indicators.summary_none"),
 			XAxis: l.T("monitoring.indicators.period")}}
 	if l.Lang == "en" {
 		s.DecimalSep, s.ThousandsSep = ".", ","
@@ -254,9 +284,13 @@ func Summary(t *Table, r sdc.Rule, l *i18n.Localizer) []string {
 	return out
 }
 
-// Comparison compares the last total of a table with the last total of the previous period's.
+// Comparison compares the last total of a table with the last total of the previous period's
+// (none before the first month: see Previous).
 func Comparison(t, prev *Table, l *i18n.Localizer) string {
-	if t == nil || prev == nil || len(t.Totals) == 0 || len(prev.Totals) == 0 {
+	if !prev.HasPeriods() {
+		return l.T("monitoring.indicators.compare_none")
+	}
+	if t == nil || len(t.Totals) == 0 || len(prev.Totals) == 0 {
 		return l.T("monitoring.indicators.compare_na")
 	}
 	dec := Decimals(t.Indicator)

@@ -244,6 +244,13 @@ func (d *Dashboard) Filter(now Month, q map[string][]string, ch dashboardChoices
 		if !v.Has("von") && !v.Has("bis") {
 			f.From, _ = ParseMonth(from)
 			f.To, _ = ParseMonth(to)
+			// Figures end with the last completed month (now): a later end is cut back to it,
+			// a later start has nothing to show.
+			if now.Before(f.From) {
+				v.Add("von", "monitoring.indicators.error.future", "Last", now.String())
+			} else if now.Before(f.To) {
+				f.To = now
+			}
 		}
 	}
 	if s, ok := get("bezirk"); ok {

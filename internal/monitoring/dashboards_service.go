@@ -10,7 +10,6 @@ import (
 	"kim/internal/platform/db"
 	"kim/internal/platform/errs"
 	"kim/internal/platform/ids"
-	"kim/internal/platform/valid"
 	"kim/internal/platform/web"
 )
 
@@ -24,8 +23,9 @@ type LinkChoices interface {
 // DashboardSortKeys are the sort keys of the dashboard list, the default first.
 var DashboardSortKeys = []string{"title", "updated"}
 
-// dashNow is the current calendar month (Europe/Berlin) by the database's clock.
-func (s *Service) dashNow() Month { return MonthOf(s.DB.Clock.Now().In(valid.Berlin)) }
+// dashNow is the last completed calendar month (Europe/Berlin) by the database's clock: the
+// last month whose figures are published.
+func (s *Service) dashNow() Month { return LastComplete(s.DB.Clock.Now()) }
 
 // ListDashboards returns a page of the tenant's dashboards with their links.
 func (s *Service) ListDashboards(ctx context.Context, actor access.Actor, q web.ListQuery) ([]Dashboard, int, error) {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"kim/internal/monitoring/sdc"
 	"kim/internal/platform/access"
 	"kim/internal/platform/db"
 	"kim/internal/platform/errs"
+	"kim/internal/platform/valid"
 	"kim/internal/platform/web"
 )
 
@@ -62,35 +64,54 @@ func (s *Service) Compute(ctx context.Context, actor access.Actor, q Query) (*Ta
 }
 
 // ComputeAll returns the protected tables of several queries of one release, read in one
-// transaction so that they are consistent with each other. A query without a range (zero From
-// and To) covers the last 12 months.
+// transaction so that they are consistent with each other. Every query ends at the last
+// completed month (Europe/Berlin; see Clamp): the current month's figures change with every
+// new case, so its suppression pattern would change between releases. A query without a range
+// (zero From and To) covers the 12 months up to the last completed one. A query whose range
+// begins before FirstMonth (the previous period of an early range, see Previous) yields a
+// table without periods.
 func (s *Service) ComputeAll(ctx context.Context, actor access.Actor, qs []Query) ([]*Table, error) {
 	if err := access.Check(actor, KindIndicator, access.View); err != nil {
 		return nil, err
 	}
 	out := make([]*Table, len(qs))
 	err := s.DB.Read(ctx, func(tx *db.Tx) error {
-		e := &engine{s: s, tx: tx, tenant: actor.TenantID, rule: s.rule(), base: map[string]map[string]protected{},
+		e := &engine{s: s, tx: tx, tenant: actor.TenantID, rule: s.rule(), last: LastComplete(tx.Now), base: map[string]map[string]protected{},
 			needs: map[factKey]map[string]bool{}, facts: map[factKey]*factSet{}, sources: map[factKey]planned{}}
 		if err := e.loadNames(ctx); err != nil {
 			return err
 		}
-		valid := make([]Query, len(qs))
+		qv := make([]Query, len(qs))
+		empty := make([]bool, len(qs))
 		for i, q := range qs {
 			if q.From == (Month{}) && q.To == (Month{}) {
-				q.To = MonthOf(tx.Now)
-				q.From = q.To.Add(-11)
+				q = Clamp(q, e.last)
+			}
+			if empty[i] = beforeFirst(q); empty[i] {
+				// Check everything but the range on a range of the first month.
+				c := q
+				c.From, c.To = FirstMonth, FirstMonth
+				if err := e.validate(c); err != nil {
+					return err
+				}
+				qv[i] = q
+				continue
 			}
 			if err := e.validate(q); err != nil {
 				return err
 			}
-			valid[i] = q
+			q = Clamp(q, e.last)
+			qv[i] = q
 			e.plan(q)
 		}
 		if err := e.prefetch(ctx); err != nil {
 			return err
 		}
-		for i, q := range valid {
+		for i, q := range qv {
+			if empty[i] {
+				out[i] = &Table{Indicator: Lookup(q.Indicator), Query: q}
+				continue
+			}
 			t, err := e.compute(ctx, q)
 			if err != nil {
 				return err
@@ -138,13 +159,47 @@ func options(ctx context.Context, tx *db.Tx, q, tenant string) ([]web.Option, er
 	return db.QueryAll(ctx, tx, func(row db.Scanner, o *web.Option) error { return row.Scan(&o.Value, &o.Label) }, q, tenant)
 }
 
-// Previous returns the query of the period of the same length just before q's.
+// Previous returns the query of the period of the same length just before q's. When that
+// period begins before FirstMonth (an early range such as 1900-01), ComputeAll answers it with
+// a table without periods: there is no comparison (see HasPeriods).
 func Previous(q Query) Query {
 	n := len(MonthsBetween(q.From, q.To))
 	p := q
 	p.From, p.To = q.From.Add(-n), q.From.Add(-1)
 	return p
 }
+
+// FirstMonth is the earliest month a query may ask for.
+var FirstMonth = Month{1900, time.January}
+
+// LastComplete is the last completed month at t in Europe/Berlin: the newest month any query
+// reaches.
+func LastComplete(t time.Time) Month { return MonthOf(t.In(valid.Berlin)).Add(-1) }
+
+// Clamp fills in the default range of q (the 12 months up to last) and ends it at last, the
+// last completed month: a later To is replaced by last. ComputeAll checks the query before
+// (a From after last is refused: field "from", monitoring.indicators.error.future) and clamps
+// it after, so that every table ends at last whoever asks.
+func Clamp(q Query, last Month) Query {
+	if q.From == (Month{}) && q.To == (Month{}) {
+		q.To, q.From = last, last.Add(-11)
+	}
+	if last.Before(q.To) {
+		q.To = last
+	}
+	return q
+}
+
+// beforeFirst reports whether a well-formed range begins before FirstMonth (the previous
+// period of an early range).
+func beforeFirst(q Query) bool {
+	ok := func(m Month) bool { return m.Month >= 1 && m.Month <= 12 && m.Year >= 1 }
+	return ok(q.From) && ok(q.To) && q.From.Before(FirstMonth) && !q.To.Before(q.From) && len(MonthsBetween(q.From, q.To)) <= MaxMonths
+}
+
+// HasPeriods reports whether a computed table has any period (the previous period of an early
+// range has none).
+func (t *Table) HasPeriods() bool { return t != nil && len(t.PeriodKeys) > 0 }
 
 // FilterApplies reports whether the indicator can be filtered by dim ("district" or
 // "organisation"): only when it has that breakdown (barrier reports have no district; the
@@ -171,6 +226,7 @@ type engine struct {
 	tx      *db.Tx
 	tenant  string
 	rule    sdc.Rule
+	last    Month                        // the last completed month
 	names   map[string]map[string]string // district, organisation, offer, theme → id → name
 	order   map[string][]string          // district → ids in name order
 	base    map[string]map[string]protected
@@ -217,7 +273,9 @@ func (e *engine) validate(q Query) error {
 		v.Add("to", "monitoring.indicators.error.month")
 	case q.To.Before(q.From):
 		v.Add("to", "monitoring.indicators.error.order")
-	case len(MonthsBetween(q.From, q.To)) > MaxMonths:
+	case e.last != (Month{}) && e.last.Before(q.From):
+		v.Add("from", "monitoring.indicators.error.future", "Last", e.last.String())
+	case len(MonthsBetween(q.From, e.cut(q.To))) > MaxMonths:
 		v.Add("to", "monitoring.indicators.error.too_long", "Max", MaxMonths)
 	}
 	if !ind.HasBreakdown(q.By) {
@@ -238,6 +296,14 @@ func (e *engine) validate(q Query) error {
 		}
 	}
 	return v.Err()
+}
+
+// cut ends a month at the last completed one (when known).
+func (e *engine) cut(m Month) Month {
+	if e.last != (Month{}) && e.last.Before(m) {
+		return e.last
+	}
+	return m
 }
 
 // ValidateQuery checks a query without computing it (the same checks as ComputeAll, minus the
@@ -305,6 +371,7 @@ func (e *engine) compute(ctx context.Context, q Query) (*Table, error) {
 			return nil, err
 		}
 		yearFromMonths(ym, pm, e.rule, ms.kind == kindCount)
+		withholdIncomplete(ym, e.last)
 		pm, keys = ym, nil
 		for _, p := range yp {
 			keys = append(keys, p.key)
@@ -325,6 +392,22 @@ func yearFromMonths(years, months map[string]protected, r sdc.Rule, count bool) 
 				}
 			}
 			c.sup = sup
+			cells[k] = c
+		}
+	}
+}
+
+// withholdIncomplete suppresses every cell of a year that is not complete at last (the last
+// completed month): its figures would change from month to month.
+func withholdIncomplete(years map[string]protected, last Month) {
+	for y, cells := range years {
+		var yr int
+		fmt.Sscanf(y, "%d", &yr)
+		if !last.Before(Month{yr, time.December}) {
+			continue
+		}
+		for k, c := range cells {
+			c.sup = true
 			cells[k] = c
 		}
 	}
@@ -384,8 +467,12 @@ func (e *engine) protectedBase(ctx context.Context, ms *measure, ps []period, ra
 // StateWide returns the persons with a new case per month over all tenants of the platform,
 // for the platform's operator (no tenant reaches it: there is no route, only the benchmark and
 // operator tools call it). A client is a record of one tenant, so persons are counted per
-// tenant and summed; only the month's total is published, under the rule.
+// tenant and summed; only the month's total is published, under the rule. Like every query it
+// ends at the last completed month (a later to is cut to it).
 func (s *Service) StateWide(ctx context.Context, from, to Month) ([]Cell, error) {
+	if last := LastComplete(s.DB.Clock.Now()); last.Before(to) {
+		to = last
+	}
 	months := MonthsBetween(from, to)
 	if len(months) == 0 || len(months) > MaxMonths {
 		return nil, errs.E(errs.Invalid, "monitoring.indicators.error.too_long", "Max", MaxMonths)

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"kim/internal/monitoring/sdc"
 	"math"
 	"strconv"
 	"strings"
@@ -26,6 +27,21 @@ type ExportOptions struct {
 	Names map[string]string
 	// Min is the disclosure threshold the texts name ("< 5"); 0 means the default rule's.
 	Min int
+	// MinPersons is the fewest persons behind a published mean, median or rate (the "•" note);
+	// 0 means the default rule's.
+	MinPersons int
+}
+
+// rule is the disclosure rule the texts name.
+func (o ExportOptions) rule() sdc.Rule {
+	r := sdc.DefaultRule()
+	if o.Min > 1 {
+		r.Min = o.Min
+	}
+	if o.MinPersons > 1 {
+		r.MinPersons = o.MinPersons
+	}
+	return r
 }
 
 func exportOptions(opts []ExportOptions) ExportOptions {
@@ -36,6 +52,9 @@ func exportOptions(opts []ExportOptions) ExportOptions {
 		}
 		if o.Min > 1 {
 			out.Min = o.Min
+		}
+		if o.MinPersons > 1 {
+			out.MinPersons = o.MinPersons
 		}
 	}
 	return out
@@ -58,9 +77,14 @@ type exportRow struct {
 	cells  []Cell // the groups' cells, then the total
 }
 
-// exportSuppressed is "< 5" for the table's rule (a message of the catalogue).
-func exportSuppressed(l *i18n.Localizer, min int) string {
-	return l.T("monitoring.reports.suppressed", "Min", min)
+// exportNote is the disclosure note of a table's sheet: the general note, and for a mean,
+// median or rate what its marker of a withheld value means.
+func exportNote(ind *Indicator, l *i18n.Localizer, o ExportOptions) string {
+	note := exportDisclosureNote(l, o.Min)
+	if IsMagnitude(ind) {
+		note += " " + SuppressedNote(ind, o.rule(), l)
+	}
+	return note
 }
 
 // exportDisclosureNote is the note every export and report carries.
@@ -255,7 +279,7 @@ func WriteXLSX(w io.Writer, tables []*Table, l *i18n.Localizer, opts ...ExportOp
 			{text(l.T("monitoring.reports.xlsx_period"), bold), text(e.period, 0)},
 			{text(l.T("monitoring.reports.xlsx_filters"), bold), text(e.filters, 0)},
 			{text(l.T("monitoring.reports.xlsx_breakdown"), bold), text(e.by, 0)},
-			{text(exportDisclosureNote(l, o.Min), 0)},
+			{text(exportNote(t.Indicator, l, o), 0)},
 			{},
 		}
 		cols := []any{text(l.T("monitoring.reports.col_period"), bold)}
@@ -275,7 +299,7 @@ func WriteXLSX(w io.Writer, tables []*Table, l *i18n.Localizer, opts ...ExportOp
 		for _, r := range e.rows {
 			values := []any{text(r.period, bold)}
 			for _, c := range r.cells {
-				values = append(values, exportXLSXValue(c, exportSuppressed(l, o.Min), dec, right))
+				values = append(values, exportXLSXValue(c, SuppressedText(t.Indicator, o.rule(), l), dec, right))
 			}
 			cell, _ := excelize.CoordinatesToCellName(1, row)
 			if err := sw.SetRow(cell, values); err != nil {
@@ -342,7 +366,7 @@ func WriteCSV(w io.Writer, tables []*Table, l *i18n.Localizer, opts ...ExportOpt
 				value, sup := "", no
 				switch {
 				case c.Suppressed:
-					value, sup = exportSuppressed(l, o.Min), yes
+					value, sup = SuppressedText(t.Indicator, o.rule(), l), yes
 				case c.Value != nil:
 					value = exportCSVNumber(*c.Value, l.Lang)
 				}

@@ -42,7 +42,7 @@ func (s *Service) ExportQuery(code string, q url.Values) (Query, error) {
 	if ind == nil {
 		return Query{}, errs.ErrNotFound
 	}
-	return pageQuery(q, ind.Code, MonthOf(s.DB.Clock.Now().In(web.Berlin)))
+	return pageQuery(q, ind.Code, LastComplete(s.DB.Clock.Now()))
 }
 
 // ExportIndicator computes the indicator's table for the query string q and writes it in
@@ -100,7 +100,7 @@ func (s *Service) export(ctx context.Context, actor access.Actor, l *i18n.Locali
 	if err != nil {
 		return nil, err
 	}
-	opt := ExportOptions{Min: s.rule().Min, Names: map[string]string{}}
+	opt := ExportOptions{Min: s.rule().Min, MinPersons: s.rule().MinPersons, Names: map[string]string{}}
 	if fo, err := s.Options(ctx, actor); err == nil && fo != nil {
 		for _, o := range append(append([]web.Option(nil), fo.Districts...), fo.Organisations...) {
 			opt.Names[o.Value] = o.Label

@@ -95,10 +95,11 @@ func (h *HTTP) indicator(w http.ResponseWriter, r *http.Request) {
 		h.R.Fail(w, r, err)
 		return
 	}
-	q, ferr := pageQuery(r.URL.Query(), ind.Code, MonthOf(h.S.DB.Clock.Now()))
+	last := LastComplete(h.S.DB.Clock.Now())
+	q, ferr := pageQuery(r.URL.Query(), ind.Code, last)
 	var tables []*Table
 	if ferr == nil {
-		tables, ferr = h.S.ComputeAll(r.Context(), actor, []Query{q, Previous(q)})
+		tables, ferr = h.S.ComputeAll(r.Context(), actor, []Query{q, Previous(Clamp(q, last))})
 	}
 	p := &indicatorPage{Ind: ind, Name: ind.Name.In(l.Lang), Definition: ind.Definition.In(l.Lang), Numerator: ind.Numerator.In(l.Lang),
 		Denominator: ind.Denominator.In(l.Lang), Source: ind.Source.In(l.Lang), Unit: l.T("monitoring.indicators.unit." + ind.Unit),
@@ -125,6 +126,7 @@ func (h *HTTP) indicator(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, prev := tables[0], tables[1]
+	q = t.Query // as computed: ending at the last completed month
 	p.Filter = NewFilterView(r.URL.Path, q, ind, opts, nil, l)
 	tv := NewTableView(t, rule, l)
 	p.Table = &tv
@@ -134,10 +136,12 @@ func (h *HTTP) indicator(w http.ResponseWriter, r *http.Request) {
 	spec.Description = strings.Join(p.Summary, " ")
 	p.Chart = chart.SVG(spec)
 	p.Compare = Comparison(t, prev, l)
-	pt := *prev
-	pt.Groups, pt.Cells = nil, make([][]Cell, len(prev.PeriodKeys))
-	pv := NewTableView(&pt, rule, l)
-	p.CompareTable = &pv
+	if prev.HasPeriods() {
+		pt := *prev
+		pt.Groups, pt.Cells = nil, make([][]Cell, len(prev.PeriodKeys))
+		pv := NewTableView(&pt, rule, l)
+		p.CompareTable = &pv
+	}
 	qs := url.Values{"von": {q.From.String()}, "bis": {q.To.String()}}
 	for k, v := range map[string]string{"nach": q.By, "bezirk": q.District, "organisation": q.Organisation} {
 		if v != "" {
@@ -163,18 +167,20 @@ func formErrors(e *errs.Error, l *i18n.Localizer) map[string]string {
 	return out
 }
 
-// pageQuery reads the query of an indicator page: von, bis (default: the 12 months up to now),
-// nach, bezirk, organisation. Malformed months are a validation error by the form's names;
-// everything else the engine checks.
-func pageQuery(v url.Values, code string, now Month) (Query, error) {
-	q := Query{Indicator: code, By: v.Get("nach"), District: v.Get("bezirk"), Organisation: v.Get("organisation"), To: now, From: now.Add(-11)}
+// pageQuery reads the query of an indicator page: von, bis (default: the 12 months up to last,
+// the last completed month; with bis alone the 12 months up to bis or last, whichever is
+// earlier; ComputeAll cuts a later bis, see Clamp), nach, bezirk, organisation.
+// Malformed months are a validation error by the form's names; everything else the engine
+// checks.
+func pageQuery(v url.Values, code string, last Month) (Query, error) {
+	q := Query{Indicator: code, By: v.Get("nach"), District: v.Get("bezirk"), Organisation: v.Get("organisation"), To: last, From: last.Add(-11)}
 	var bad errs.Validation
 	if s := strings.TrimSpace(v.Get("bis")); s != "" {
 		m, err := ParseMonth(s)
 		if err != nil {
 			bad.Add("to", "monitoring.indicators.error.month")
 		}
-		q.To, q.From = m, m.Add(-11)
+		q.To, q.From = m, Clamp(Query{From: m, To: m}, last).To.Add(-11)
 	}
 	if s := strings.TrimSpace(v.Get("von")); s != "" {
 		m, err := ParseMonth(s)
@@ -182,6 +188,9 @@ func pageQuery(v url.Values, code string, now Month) (Query, error) {
 			bad.Add("from", "monitoring.indicators.error.month")
 		}
 		q.From = m
+		if strings.TrimSpace(v.Get("bis")) == "" && last.Before(m) {
+			q.To = m // refused as not yet complete, not as out of order
+		}
 	}
 	if err := bad.Err(); err != nil {
 		return Query{Indicator: code, By: q.By, District: q.District, Organisation: q.Organisation}, err

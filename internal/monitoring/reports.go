@@ -15,7 +15,6 @@ import (
 	"kim/internal/platform/i18n"
 	"kim/internal/platform/ids"
 	"kim/internal/platform/valid"
-	"kim/internal/platform/web"
 )
 
 // The annual report: per year the coordination writes text blocks for the report's sections;
@@ -103,8 +102,9 @@ type ReportInput struct {
 	Audience string
 }
 
-// reportYearMax is the last year a report may cover: the current one.
-func (s *Service) reportYearMax() int { return s.DB.Clock.Now().In(web.Berlin).Year() }
+// reportYearMax is the last year a report may cover: the year of the last completed month
+// (figures of the running month are never published).
+func (s *Service) reportYearMax() int { return LastComplete(s.DB.Clock.Now()).Year }
 
 // parseYear reads a year of the report pages ("" is an error).
 func (s *Service) parseYear(v *errs.Validation, field, year string) int {
@@ -117,7 +117,13 @@ func (s *Service) parseYear(v *errs.Validation, field, year string) int {
 }
 
 // DefaultReportYear is the year the report page opens with: last year.
-func (s *Service) DefaultReportYear() int { return s.reportYearMax() - 1 }
+func (s *Service) DefaultReportYear() int {
+	last := LastComplete(s.DB.Clock.Now())
+	if last.Month == time.December {
+		return last.Year
+	}
+	return last.Year - 1
+}
 
 // ReportTexts returns the text blocks of a year in section order (blocks not written yet have
 // Version 0). Only the coordination reads and writes them.

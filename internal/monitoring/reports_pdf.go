@@ -2,6 +2,7 @@ package monitoring
 
 import (
 	"context"
+	"kim/internal/monitoring/sdc"
 	"strconv"
 	"strings"
 	"time"
@@ -217,7 +218,7 @@ func reportFigurePDF(doc *pdfdoc.Doc, in *reportDoc, f reportFigure) {
 		doc.Small(d)
 	}
 	// The months and the year side by side: one column each.
-	sup := exportSuppressed(l, in.Min)
+	sup := SuppressedText(f.Indicator, in.rule(), l)
 	head, row := []string{l.T("monitoring.reports.col_period")}, []string{reportUnit(l, f.Indicator)}
 	widths := []float64{2.6}
 	for i, c := range f.Months.Totals {
@@ -278,11 +279,14 @@ func reportNumber(v float64, lang string) string {
 	return chart.Number(v, dec, ",", ".")
 }
 
+// rule is the disclosure rule the report's texts name.
+func (in *reportDoc) rule() sdc.Rule { return sdc.Rule{Min: in.Min, MinPersons: in.MinPersons} }
+
 // reportChartSpec describes the line chart of an indicator's months.
 func reportChartSpec(in *reportDoc, f reportFigure) chart.Spec {
 	l := in.L
 	sp := chart.Spec{Kind: chart.Line, Title: f.Indicator.Name.In(l.Lang), Unit: reportUnit(l, f.Indicator),
-		Texts: chart.Texts{Suppressed: exportSuppressed(l, in.Min), SuppressedLegend: l.T("monitoring.reports.chart.suppressed_legend", "Min", in.Min),
+		Texts: chart.Texts{Suppressed: SuppressedText(f.Indicator, in.rule(), l), SuppressedLegend: SuppressedNote(f.Indicator, in.rule(), l),
 			NoData: l.T("monitoring.reports.chart.no_data")}}
 	if l.Lang != "en" {
 		sp.DecimalSep, sp.ThousandsSep = ",", "."

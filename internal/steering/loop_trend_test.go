@@ -88,8 +88,8 @@ func TestLoopViewShowsIndicatorTrends(t *testing.T) {
 			if sec.Find("svg").Length() != 1 || sec.Find("table tbody tr").Length() != 12 || sec.Find("#trend-0-summary").Text() == "" {
 				t.Errorf("the trend lacks its chart, table or summary: %s", strings.Join(strings.Fields(sec.Text()), " "))
 			}
-			if got := sec.Find("table tbody tr").Last().Find("th").Text(); got != "03/2026" {
-				t.Errorf("the trend ends in %q, want the current month 03/2026", got)
+			if got := sec.Find("table tbody tr").Last().Find("th").Text(); got != "02/2026" {
+				t.Errorf("the trend ends in %q, want the last completed month 02/2026", got)
 			}
 			if sec.Find(`a[href="/monitoring/kennzahlen/new_cases"]`).Length() != 1 {
 				t.Error("no link to the indicator")
