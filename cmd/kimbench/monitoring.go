@@ -324,9 +324,10 @@ func (r *monitoringResult) section(b *strings.Builder, o options) {
 			"driver stepping through about 210,000 index entries one after the other (SQLite's reads cannot be spread over " +
 			"connections without giving up the one snapshot). On PostgreSQL the database's share is small (the sources are " +
 			"index-only scans of 20–35 ms each, read in parallel); the rest is converting, interning and counting the rows in Go " +
-			"on the same two cores the server uses. Further steps, not taken here: a connection-level mmap/cache size for " +
-			"SQLite readers (`platform/db`), interning the client ids once per release instead of once per source, and reading " +
-			"only the clients the sources name.\n")
+			"on the same two cores the server uses. SQLite readers keep a 32 MiB page cache and map the database file " +
+			"(`platform/db`). Further steps, not taken here: interning the client ids once per release instead of once per " +
+			"source, reading only the clients the sources name, and a table of month-end states kept up to date in the " +
+			"transactions that change cases (live, not a batch) for the stocks.\n")
 	}
 	b.WriteString("\nHistory (2026-11-29, same machine and databases, load average 2–4 from other processes): before the engine " +
 		"read its sources once and counted persons in Go, each panel ran its own aggregate query that crossed every case open in " +
