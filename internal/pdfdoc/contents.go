@@ -1,8 +1,8 @@
 package pdfdoc
 
 import (
+	"crypto/rand"
 	"fmt"
-	"math/rand/v2"
 	"strconv"
 
 	"kim/internal/consentform"
@@ -92,7 +92,12 @@ func (d *Doc) Contents(heading string, titles []string) {
 		// placeholder it puts every character that replaces a placeholder into the font subset
 		// of the PDF (only characters drawn somewhere are embedded).
 		digits := []byte("0123456789")
-		rand.Shuffle(len(digits), func(i, j int) { digits[i], digits[j] = digits[j], digits[i] })
+		var r [len("0123456789")]byte
+		_, _ = rand.Read(r[:]) // never fails (crypto/rand)
+		for i := len(digits) - 1; i > 0; i-- {
+			j := int(r[i]) % (i + 1)
+			digits[i], digits[j] = digits[j], digits[i]
+		}
 		d.tocToken = string(digits)
 	}
 	w := d.Width()
