@@ -27,7 +27,7 @@ type AdmissionInput struct {
 // UpdateAdmission changes the admission facts of an open case; participants are added (a
 // family case grows), never removed here.
 func (s *Service) UpdateAdmission(ctx context.Context, actor access.Actor, id string, in AdmissionInput, purpose string) (*Case, error) {
-	if err := guard(actor, KindCase, access.Update, id, in.Version); err != nil {
+	if err := access.Guard(actor, KindCase, access.Update, id, in.Version); err != nil {
 		return nil, err
 	}
 	var c *Case

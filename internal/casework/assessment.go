@@ -217,7 +217,7 @@ func (s *Service) assessments(ctx context.Context, tx *db.Tx, tenantID, caseID s
 // stored and an *AssessmentConflictError names the domains changed meanwhile. It returns the
 // domains changed.
 func (s *Service) SaveAssessment(ctx context.Context, actor access.Actor, caseID string, ins []AssessmentInput, purpose string) ([]string, error) {
-	if err := guard(actor, KindCase, access.Update, caseID, 0); err != nil {
+	if err := access.Guard(actor, KindCase, access.Update, caseID, 0); err != nil {
 		return nil, err
 	}
 	var changed []string

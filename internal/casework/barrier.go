@@ -32,7 +32,7 @@ type BarrierCase struct {
 // reach is not found, one that needs a stated purpose is refused as in loadCase.
 func (s *Service) BarrierFacts(ctx context.Context, actor access.Actor, caseID string) (BarrierCase, error) {
 	var out BarrierCase
-	if err := guard(actor, KindCase, access.Update, caseID, 0); err != nil {
+	if err := access.Guard(actor, KindCase, access.Update, caseID, 0); err != nil {
 		return out, err
 	}
 	err := s.DB.Read(ctx, func(tx *db.Tx) error {

@@ -46,7 +46,7 @@ type CaseFile struct {
 
 // GetCaseFile loads a case with its history for its page, in one audited read.
 func (s *Service) GetCaseFile(ctx context.Context, actor access.Actor, id, purpose string) (*CaseFile, error) {
-	if err := guard(actor, KindCase, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, KindCase, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	f := &CaseFile{}

@@ -13,7 +13,7 @@ import (
 // MoveCase moves a case to another state along the allowed transitions. Closing needs a
 // reason and every goal of the plan evaluated; reopening a closed case clears its closure.
 func (s *Service) MoveCase(ctx context.Context, actor access.Actor, id string, in MoveInput, purpose string) (*Case, error) {
-	if err := guard(actor, KindCase, access.Update, id, in.Version); err != nil {
+	if err := access.Guard(actor, KindCase, access.Update, id, in.Version); err != nil {
 		return nil, err
 	}
 	var c *Case
@@ -96,7 +96,7 @@ type AssignInput struct {
 // CaseForAssignment returns a case's number, client and assignment for the team lead's
 // reassignment page; it shows nothing of the case's content, so it needs no purpose.
 func (s *Service) CaseForAssignment(ctx context.Context, actor access.Actor, id string) (*Case, error) {
-	if err := guard(actor, KindCase, access.Manage, id, 0); err != nil {
+	if err := access.Guard(actor, KindCase, access.Manage, id, 0); err != nil {
 		return nil, err
 	}
 	var c *Case
@@ -114,7 +114,7 @@ func (s *Service) CaseForAssignment(ctx context.Context, actor access.Actor, id 
 
 // AssignCase changes the case manager and deputy of a case (team lead only).
 func (s *Service) AssignCase(ctx context.Context, actor access.Actor, id string, in AssignInput) (*Case, error) {
-	if err := guard(actor, KindCase, access.Manage, id, in.Version); err != nil {
+	if err := access.Guard(actor, KindCase, access.Manage, id, in.Version); err != nil {
 		return nil, err
 	}
 	var c *Case

@@ -294,7 +294,7 @@ func (s *Service) event(ctx context.Context, tx *db.Tx, actor access.Actor, case
 // GetCase returns a case with its participants for its page; purpose is needed when the
 // actor is not the case manager (see loadCase). Every read is audited.
 func (s *Service) GetCase(ctx context.Context, actor access.Actor, id, purpose string) (*Case, error) {
-	if err := guard(actor, KindCase, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, KindCase, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	var c *Case

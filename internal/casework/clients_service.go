@@ -209,7 +209,7 @@ func loadClient(ctx context.Context, tx *db.Tx, actor access.Actor, a access.Act
 
 // UpdateClient changes a client's master data (optimistic locking by in.Version).
 func (s *Service) UpdateClient(ctx context.Context, actor access.Actor, id string, in ClientInput) (*Client, error) {
-	if err := guard(actor, KindClient, access.Update, id, in.Version); err != nil {
+	if err := access.Guard(actor, KindClient, access.Update, id, in.Version); err != nil {
 		return nil, err
 	}
 	now := s.DB.Clock.Now()
@@ -248,7 +248,7 @@ func (s *Service) UpdateClient(ctx context.Context, actor access.Actor, id strin
 
 // GetClient returns a client with household and residence history. Every read is audited.
 func (s *Service) GetClient(ctx context.Context, actor access.Actor, id string) (*Client, error) {
-	if err := guard(actor, KindClient, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, KindClient, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	var c *Client

@@ -244,7 +244,7 @@ func (s *Service) getConsent(ctx context.Context, tx *db.Tx, tenantID, id string
 
 // Consents lists a client's consents.
 func (s *Service) Consents(ctx context.Context, actor access.Actor, clientID string) ([]Consent, error) {
-	if err := guard(actor, KindConsent, access.List, clientID, 0); err != nil {
+	if err := access.Guard(actor, KindConsent, access.List, clientID, 0); err != nil {
 		return nil, err
 	}
 	var out []Consent
@@ -263,7 +263,7 @@ func (s *Service) Consents(ctx context.Context, actor access.Actor, clientID str
 
 // GetConsent returns one consent of a client of the actor's organisation.
 func (s *Service) GetConsent(ctx context.Context, actor access.Actor, id string) (*Consent, error) {
-	if err := guard(actor, KindConsent, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, KindConsent, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	var k *Consent
@@ -281,7 +281,7 @@ func (s *Service) GetConsent(ctx context.Context, actor access.Actor, id string)
 
 // CreateConsent records a consent given by a client of the actor's organisation.
 func (s *Service) CreateConsent(ctx context.Context, actor access.Actor, clientID string, in ConsentInput) (*Consent, error) {
-	if err := guard(actor, KindConsent, access.Create, clientID, 0); err != nil {
+	if err := access.Guard(actor, KindConsent, access.Create, clientID, 0); err != nil {
 		return nil, err
 	}
 	var k *Consent
@@ -351,7 +351,7 @@ func (s *Service) CreateConsent(ctx context.Context, actor access.Actor, clientI
 // access across organisations checks the consent at that moment, and open partner links stop
 // working.
 func (s *Service) RevokeConsent(ctx context.Context, actor access.Actor, id, channel string) (*Consent, error) {
-	if err := guard(actor, KindConsent, access.Update, id, 0); err != nil {
+	if err := access.Guard(actor, KindConsent, access.Update, id, 0); err != nil {
 		return nil, err
 	}
 	var k *Consent

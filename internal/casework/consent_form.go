@@ -13,7 +13,7 @@ import (
 // ConsentPDF renders the printable form of a consent: German with a translation in the
 // consent's form language. The download is audited.
 func (s *Service) ConsentPDF(ctx context.Context, actor access.Actor, id string) ([]byte, error) {
-	if err := guard(actor, KindConsent, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, KindConsent, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	var f consentform.Form

@@ -78,7 +78,7 @@ func (in *ContactInput) Validate(today time.Time) error {
 // AddContact records a contact in a case. The note is encrypted and the write is audited in
 // the same transaction.
 func (s *Service) AddContact(ctx context.Context, actor access.Actor, caseID string, in ContactInput, purpose string) (*Contact, error) {
-	if err := guard(actor, KindCase, access.Update, caseID, 0); err != nil {
+	if err := access.Guard(actor, KindCase, access.Update, caseID, 0); err != nil {
 		return nil, err
 	}
 	k := &Contact{ID: ids.New(), CaseID: caseID, Date: in.Date, DurationMinutes: in.DurationMinutes, Mode: in.Mode,

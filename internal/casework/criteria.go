@@ -114,7 +114,7 @@ func (s *Service) SaveCriterion(ctx context.Context, actor access.Actor, id stri
 
 // GetCriterion returns one admission criterion of the actor's tenant.
 func (s *Service) GetCriterion(ctx context.Context, actor access.Actor, id string) (*Criterion, error) {
-	if err := guard(actor, KindCaseConfig, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, KindCaseConfig, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	var c Criterion

@@ -288,7 +288,7 @@ func flag(b bool) string {
 // AddDocument stores a document in a case: name and content encrypted, the upload audited in
 // the same transaction. The content's type is sniffed; only the allowed types are kept.
 func (s *Service) AddDocument(ctx context.Context, actor access.Actor, caseID string, in DocumentInput, purpose string) (*Document, error) {
-	if err := guard(actor, KindCase, access.Update, caseID, 0); err != nil {
+	if err := access.Guard(actor, KindCase, access.Update, caseID, 0); err != nil {
 		return nil, err
 	}
 	var d *Document
@@ -334,7 +334,7 @@ func (s *Service) AddDocument(ctx context.Context, actor access.Actor, caseID st
 // CaseDocuments returns a case with its documents (names, no content) for the documents page;
 // the read is audited.
 func (s *Service) CaseDocuments(ctx context.Context, actor access.Actor, caseID, purpose string) (*Case, []Document, error) {
-	if err := guard(actor, KindCase, access.View, caseID, 0); err != nil {
+	if err := access.Guard(actor, KindCase, access.View, caseID, 0); err != nil {
 		return nil, nil, err
 	}
 	var (
@@ -370,7 +370,7 @@ func (s *Service) loadDocument(ctx context.Context, tx *db.Tx, actor access.Acto
 // DocumentFile returns a document with its decrypted content for a download; every download
 // is audited.
 func (s *Service) DocumentFile(ctx context.Context, actor access.Actor, id, purpose string) (*Document, []byte, error) {
-	if err := guard(actor, KindCase, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, KindCase, access.View, id, 0); err != nil {
 		return nil, nil, err
 	}
 	var (
@@ -403,7 +403,7 @@ func (s *Service) DocumentFile(ctx context.Context, actor access.Actor, id, purp
 // GetDocument returns a document's details (for the confirmation before deleting it); the
 // actor must be allowed to change its case. The read is audited.
 func (s *Service) GetDocument(ctx context.Context, actor access.Actor, id, purpose string) (*Document, *Case, error) {
-	if err := guard(actor, KindCase, access.Update, id, 0); err != nil {
+	if err := access.Guard(actor, KindCase, access.Update, id, 0); err != nil {
 		return nil, nil, err
 	}
 	var (
@@ -422,7 +422,7 @@ func (s *Service) GetDocument(ctx context.Context, actor access.Actor, id, purpo
 // DeleteDocument removes a document from its case and returns the case's id; the deletion is
 // audited (with the document's type, never its name).
 func (s *Service) DeleteDocument(ctx context.Context, actor access.Actor, id, purpose string) (string, error) {
-	if err := guard(actor, KindCase, access.Update, id, 0); err != nil {
+	if err := access.Guard(actor, KindCase, access.Update, id, 0); err != nil {
 		return "", err
 	}
 	var caseID string

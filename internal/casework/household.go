@@ -31,7 +31,7 @@ func residence(ctx context.Context, tx *db.Tx, tenantID, clientID string) ([]Res
 // AddHouseholdMember adds a member to a client's household. A member who is a client must be
 // one of the same organisation.
 func (s *Service) AddHouseholdMember(ctx context.Context, actor access.Actor, clientID string, in HouseholdInput) (*HouseholdMember, error) {
-	if err := guard(actor, KindClient, access.Update, clientID, 0); err != nil {
+	if err := access.Guard(actor, KindClient, access.Update, clientID, 0); err != nil {
 		return nil, err
 	}
 	var m *HouseholdMember
@@ -66,7 +66,7 @@ func (s *Service) AddHouseholdMember(ctx context.Context, actor access.Actor, cl
 
 // RemoveHouseholdMember removes a member from a client's household and returns the client's id.
 func (s *Service) RemoveHouseholdMember(ctx context.Context, actor access.Actor, memberID string) (string, error) {
-	if err := guard(actor, KindClient, access.Update, memberID, 0); err != nil {
+	if err := access.Guard(actor, KindClient, access.Update, memberID, 0); err != nil {
 		return "", err
 	}
 	var clientID string
@@ -92,7 +92,7 @@ func (s *Service) RemoveHouseholdMember(ctx context.Context, actor access.Actor,
 
 // AddResidenceStatus records a new entry of the client's residence-status history.
 func (s *Service) AddResidenceStatus(ctx context.Context, actor access.Actor, clientID string, in ResidenceInput) (*ResidenceStatus, error) {
-	if err := guard(actor, KindClient, access.Update, clientID, 0); err != nil {
+	if err := access.Guard(actor, KindClient, access.Update, clientID, 0); err != nil {
 		return nil, err
 	}
 	var r *ResidenceStatus

@@ -59,7 +59,7 @@ func (s *Service) incoming(ctx context.Context, tx *db.Tx, actor access.Actor, a
 // IncomingReferral shows a received referral with what its consent covers, checked now; the
 // access is written to the audit trail as a crossing of organisations.
 func (s *Service) IncomingReferral(ctx context.Context, actor access.Actor, id string) (*Shared, error) {
-	if err := guard(actor, KindIncoming, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, KindIncoming, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	var (
@@ -84,7 +84,7 @@ func (s *Service) IncomingReferral(ctx context.Context, actor access.Actor, id s
 
 // AnswerIncoming records the receiving organisation's answer to a referral.
 func (s *Service) AnswerIncoming(ctx context.Context, actor access.Actor, id string, in AnswerInput) error {
-	if err := guard(actor, KindIncoming, access.Update, id, 0); err != nil {
+	if err := access.Guard(actor, KindIncoming, access.Update, id, 0); err != nil {
 		return err
 	}
 	var r *Referral
@@ -116,7 +116,7 @@ func (s *Service) AnswerIncoming(ctx context.Context, actor access.Actor, id str
 // own file; the sender closes its case when the handover is done. A client of the own
 // organisation with the same name and birth date is used instead of a copy.
 func (s *Service) TakeOver(ctx context.Context, actor access.Actor, id string) (*Case, error) {
-	if err := guard(actor, KindIncoming, access.Update, id, 0); err != nil {
+	if err := access.Guard(actor, KindIncoming, access.Update, id, 0); err != nil {
 		return nil, err
 	}
 	if err := access.Check(actor, KindCase, access.Create); err != nil {

@@ -257,7 +257,7 @@ func (s *Service) tasks(ctx context.Context, tx *db.Tx, c *Case, today string) (
 // read: the case is looked up first (404 outside the actor's reach, 403 without a purpose),
 // then fn loads the section.
 func (s *Service) sectionRead(ctx context.Context, actor access.Actor, caseID, purpose, section string, fn func(tx *db.Tx, c *Case) error) error {
-	if err := guard(actor, KindCase, access.View, caseID, 0); err != nil {
+	if err := access.Guard(actor, KindCase, access.View, caseID, 0); err != nil {
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {
@@ -288,7 +288,7 @@ func execOne(ctx context.Context, tx *db.Tx, q string, args ...any) error {
 // looked up first (404 outside the actor's reach, 403 without a purpose), then fn validates,
 // checks the case is open (checkOpen) and writes; the case's updated_at is touched.
 func (s *Service) planWrite(ctx context.Context, actor access.Actor, caseID, purpose string, fn func(tx *db.Tx, c *Case) error) error {
-	if err := guard(actor, KindCase, access.Update, caseID, 0); err != nil {
+	if err := access.Guard(actor, KindCase, access.Update, caseID, 0); err != nil {
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {

@@ -133,7 +133,7 @@ func (s *Service) scanReferrals(ctx context.Context, tx *db.Tx, where string, ar
 // client that names the organisation and is valid now. With in.PartnerLink, the answer
 // carries a single-use link for a partner without an account.
 func (s *Service) AddReferral(ctx context.Context, actor access.Actor, caseID string, in ReferralInput, purpose string) (*Referral, error) {
-	if err := guard(actor, KindCase, access.Update, caseID, 0); err != nil {
+	if err := access.Guard(actor, KindCase, access.Update, caseID, 0); err != nil {
 		return nil, err
 	}
 	var r *Referral
@@ -239,7 +239,7 @@ func (s *Service) CaseReferrals(ctx context.Context, tx *db.Tx, c *Case) ([]Refe
 
 // CompleteReferral marks a referral of the actor's case as done and returns the case's id.
 func (s *Service) CompleteReferral(ctx context.Context, actor access.Actor, referralID, purpose string) (string, error) {
-	if err := guard(actor, KindCase, access.Update, referralID, 0); err != nil {
+	if err := access.Guard(actor, KindCase, access.Update, referralID, 0); err != nil {
 		return "", err
 	}
 	var caseID string
@@ -479,7 +479,7 @@ func finishReferral(ctx context.Context, tx *db.Tx, r *Referral) error {
 // RecordAnswer records, on the sender's side, a partner's answer that came by telephone, letter
 // or e-mail; the referral's partner links end with it.
 func (s *Service) RecordAnswer(ctx context.Context, actor access.Actor, referralID string, in AnswerInput, purpose string) (string, error) {
-	if err := guard(actor, KindCase, access.Update, referralID, 0); err != nil {
+	if err := access.Guard(actor, KindCase, access.Update, referralID, 0); err != nil {
 		return "", err
 	}
 	var caseID string

@@ -9,8 +9,6 @@ import (
 	"kim/internal/platform/access"
 	"kim/internal/platform/audit"
 	"kim/internal/platform/db"
-	"kim/internal/platform/errs"
-	"kim/internal/platform/ids"
 	"kim/internal/platform/vault"
 )
 
@@ -83,21 +81,6 @@ func init() {
 		}
 		vault.Register(col)
 	}
-}
-
-// guard runs the checks before a lookup of one record: the role may do the action at all
-// (403), the id is well-formed (404), the version is in range (409; 0 means any).
-func guard(actor access.Actor, k access.Kind, a access.Action, id string, version int) error {
-	if err := access.Check(actor, k, a); err != nil {
-		return err
-	}
-	if !ids.Valid(id) {
-		return errs.ErrNotFound
-	}
-	if !db.ValidVersion(version) {
-		return errs.E(errs.Conflict, "error.conflict")
-	}
-	return nil
 }
 
 var pseudonymEnc = base32.NewEncoding("ABCDEFGHJKLMNPQRSTUVWXYZ23456789").WithPadding(base32.NoPadding)

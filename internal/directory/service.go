@@ -19,21 +19,6 @@ type Service struct {
 	Audit *audit.Chain
 }
 
-// guard runs the checks that come before any lookup of one record: the role may do the action
-// at all (403), the id is well-formed (404) and the version is in range (409; 0 means any).
-func guard(actor access.Actor, k access.Kind, a access.Action, id string, version int) error {
-	if err := access.Check(actor, k, a); err != nil {
-		return err
-	}
-	if !ids.Valid(id) {
-		return errs.ErrNotFound
-	}
-	if !db.ValidVersion(version) {
-		return errs.E(errs.Conflict, "error.conflict")
-	}
-	return nil
-}
-
 // updateRow runs an UPDATE of one versioned row and writes its audit entry. No row changed
 // means the version was stale: a conflict.
 func (s *Service) updateRow(ctx context.Context, tx *db.Tx, actor access.Actor, action, objType, id, query string, args ...any) error {
@@ -116,7 +101,7 @@ func (s *Service) ListTenants(ctx context.Context, actor access.Actor, q web.Lis
 
 // GetTenant returns one tenant for the platform administration.
 func (s *Service) GetTenant(ctx context.Context, actor access.Actor, id string) (*Tenant, error) {
-	if err := guard(actor, access.KindTenant, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, access.KindTenant, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	var t *Tenant
@@ -167,7 +152,7 @@ func (s *Service) CreateTenant(ctx context.Context, actor access.Actor, in Tenan
 
 // UpdateTenant renames, disables or re-enables a tenant.
 func (s *Service) UpdateTenant(ctx context.Context, actor access.Actor, id string, in TenantInput) (*Tenant, error) {
-	if err := guard(actor, access.KindTenant, access.Update, id, in.Version); err != nil {
+	if err := access.Guard(actor, access.KindTenant, access.Update, id, in.Version); err != nil {
 		return nil, err
 	}
 	if err := in.Validate(false); err != nil {
@@ -236,7 +221,7 @@ func orgResource(o *Organisation) access.Resource {
 
 // GetOrganisation returns one organisation.
 func (s *Service) GetOrganisation(ctx context.Context, actor access.Actor, id string) (*Organisation, error) {
-	if err := guard(actor, access.KindOrganisation, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, access.KindOrganisation, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	var o *Organisation
@@ -302,7 +287,7 @@ func (o *Organisation) apply(in OrganisationInput) {
 
 // UpdateOrganisation changes an organisation; in.Version guards against lost updates.
 func (s *Service) UpdateOrganisation(ctx context.Context, actor access.Actor, id string, in OrganisationInput) (*Organisation, error) {
-	if err := guard(actor, access.KindOrganisation, access.Update, id, in.Version); err != nil {
+	if err := access.Guard(actor, access.KindOrganisation, access.Update, id, in.Version); err != nil {
 		return nil, err
 	}
 	var o *Organisation
@@ -332,7 +317,7 @@ func (s *Service) UpdateOrganisation(ctx context.Context, actor access.Actor, id
 
 // DeleteOrganisation removes an organisation that has no locations or users any more.
 func (s *Service) DeleteOrganisation(ctx context.Context, actor access.Actor, id string) error {
-	if err := guard(actor, access.KindOrganisation, access.Delete, id, 0); err != nil {
+	if err := access.Guard(actor, access.KindOrganisation, access.Delete, id, 0); err != nil {
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {

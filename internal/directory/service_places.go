@@ -40,7 +40,7 @@ func (s *Service) AllDistricts(ctx context.Context, actor access.Actor) ([]Distr
 
 // GetDistrict returns one district with its quarters.
 func (s *Service) GetDistrict(ctx context.Context, actor access.Actor, id string) (*District, error) {
-	if err := guard(actor, access.KindDistrict, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, access.KindDistrict, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	var d *District
@@ -83,7 +83,7 @@ func (s *Service) CreateDistrict(ctx context.Context, actor access.Actor, in Dis
 
 // UpdateDistrict renames a district.
 func (s *Service) UpdateDistrict(ctx context.Context, actor access.Actor, id string, in DistrictInput) (*District, error) {
-	if err := guard(actor, access.KindDistrict, access.Update, id, in.Version); err != nil {
+	if err := access.Guard(actor, access.KindDistrict, access.Update, id, in.Version); err != nil {
 		return nil, err
 	}
 	var d *District
@@ -107,7 +107,7 @@ func (s *Service) UpdateDistrict(ctx context.Context, actor access.Actor, id str
 
 // DeleteDistrict removes a district without quarters that no location uses.
 func (s *Service) DeleteDistrict(ctx context.Context, actor access.Actor, id string) error {
-	if err := guard(actor, access.KindDistrict, access.Delete, id, 0); err != nil {
+	if err := access.Guard(actor, access.KindDistrict, access.Delete, id, 0); err != nil {
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {
@@ -127,7 +127,7 @@ func (s *Service) DeleteDistrict(ctx context.Context, actor access.Actor, id str
 
 // AddQuarter adds a quarter to a district.
 func (s *Service) AddQuarter(ctx context.Context, actor access.Actor, districtID string, in QuarterInput) (*Quarter, error) {
-	if err := guard(actor, access.KindDistrict, access.Update, districtID, 0); err != nil {
+	if err := access.Guard(actor, access.KindDistrict, access.Update, districtID, 0); err != nil {
 		return nil, err
 	}
 	var q *Quarter
@@ -155,7 +155,7 @@ func (s *Service) AddQuarter(ctx context.Context, actor access.Actor, districtID
 
 // GetQuarter returns a quarter.
 func (s *Service) GetQuarter(ctx context.Context, actor access.Actor, id string) (*Quarter, error) {
-	if err := guard(actor, access.KindDistrict, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, access.KindDistrict, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	var q *Quarter
@@ -168,7 +168,7 @@ func (s *Service) GetQuarter(ctx context.Context, actor access.Actor, id string)
 
 // RenameQuarter changes a quarter's name.
 func (s *Service) RenameQuarter(ctx context.Context, actor access.Actor, id string, in QuarterInput) (*Quarter, error) {
-	if err := guard(actor, access.KindDistrict, access.Update, id, in.Version); err != nil {
+	if err := access.Guard(actor, access.KindDistrict, access.Update, id, in.Version); err != nil {
 		return nil, err
 	}
 	var q *Quarter
@@ -192,7 +192,7 @@ func (s *Service) RenameQuarter(ctx context.Context, actor access.Actor, id stri
 
 // DeleteQuarter removes a quarter that no location uses.
 func (s *Service) DeleteQuarter(ctx context.Context, actor access.Actor, id string) error {
-	if err := guard(actor, access.KindDistrict, access.Delete, id, 0); err != nil {
+	if err := access.Guard(actor, access.KindDistrict, access.Delete, id, 0); err != nil {
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {
@@ -227,7 +227,7 @@ func (s *Service) ListLocations(ctx context.Context, actor access.Actor, q web.L
 
 // GetLocation returns one location.
 func (s *Service) GetLocation(ctx context.Context, actor access.Actor, id string) (*Location, error) {
-	if err := guard(actor, access.KindLocation, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, access.KindLocation, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	var l *Location
@@ -321,7 +321,7 @@ func (s *Service) CreateLocation(ctx context.Context, actor access.Actor, in Loc
 
 // UpdateLocation changes a location.
 func (s *Service) UpdateLocation(ctx context.Context, actor access.Actor, id string, in LocationInput) (*Location, error) {
-	if err := guard(actor, access.KindLocation, access.Update, id, in.Version); err != nil {
+	if err := access.Guard(actor, access.KindLocation, access.Update, id, in.Version); err != nil {
 		return nil, err
 	}
 	var l *Location
@@ -354,7 +354,7 @@ func (s *Service) UpdateLocation(ctx context.Context, actor access.Actor, id str
 
 // DeleteLocation removes a location.
 func (s *Service) DeleteLocation(ctx context.Context, actor access.Actor, id string) error {
-	if err := guard(actor, access.KindLocation, access.Delete, id, 0); err != nil {
+	if err := access.Guard(actor, access.KindLocation, access.Delete, id, 0); err != nil {
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {

@@ -180,7 +180,7 @@ func (s *Service) UpdateDashboard(ctx context.Context, actor access.Actor, id st
 // changeDashboard runs change on the dashboard id, locked and at the version the form was shown
 // with, in one write transaction with the tenant's filter choices.
 func (s *Service) changeDashboard(ctx context.Context, actor access.Actor, id string, version int, change func(tx *db.Tx, d *Dashboard, ch dashboardChoices) error) error {
-	if err := dashboardGuard(actor, access.Update, id, version); err != nil {
+	if err := access.Guard(actor, KindDashboard, access.Update, id, version); err != nil {
 		return err
 	}
 	ch, _, err := s.choices(ctx, actor)
@@ -220,7 +220,7 @@ func (s *Service) SaveFilters(ctx context.Context, actor access.Actor, id string
 
 // DeleteDashboard removes a dashboard with its panels and links.
 func (s *Service) DeleteDashboard(ctx context.Context, actor access.Actor, id string) error {
-	if err := dashboardGuard(actor, access.Delete, id, 0); err != nil {
+	if err := access.Guard(actor, KindDashboard, access.Delete, id, 0); err != nil {
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {
@@ -247,7 +247,7 @@ func dashTarget(target string) (kind, id string, ok bool) {
 // LinkDashboard links a dashboard to a theme or a body of the tenant (target "theme:<id>" or
 // "body:<id>"); an existing link stays.
 func (s *Service) LinkDashboard(ctx context.Context, actor access.Actor, id, target string) error {
-	if err := dashboardGuard(actor, access.Update, id, 0); err != nil {
+	if err := access.Guard(actor, KindDashboard, access.Update, id, 0); err != nil {
 		return err
 	}
 	// The dashboard first (another tenant's is not found, whatever the target), then the target.
@@ -290,7 +290,7 @@ func (s *Service) LinkDashboard(ctx context.Context, actor access.Actor, id, tar
 
 // UnlinkDashboard removes a link of a dashboard.
 func (s *Service) UnlinkDashboard(ctx context.Context, actor access.Actor, id, target string) error {
-	if err := dashboardGuard(actor, access.Update, id, 0); err != nil {
+	if err := access.Guard(actor, KindDashboard, access.Update, id, 0); err != nil {
 		return err
 	}
 	kind, tid, ok := dashTarget(target)
@@ -368,21 +368,6 @@ func dashTitled(links []DashboardLink, titles map[string]string) []DashboardLink
 		}
 	}
 	return out
-}
-
-// dashboardGuard runs the checks before a lookup: the role (403), the id's form (404), the
-// version's range (409).
-func dashboardGuard(actor access.Actor, a access.Action, id string, version int) error {
-	if err := access.Check(actor, KindDashboard, a); err != nil {
-		return err
-	}
-	if !ids.Valid(id) {
-		return errs.ErrNotFound
-	}
-	if !db.ValidVersion(version) {
-		return errs.E(errs.Conflict, "error.conflict")
-	}
-	return nil
 }
 
 // dashVersion refuses a change to a dashboard that changed since the form was shown (version 0:

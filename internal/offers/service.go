@@ -152,7 +152,7 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in Input) (*Of
 
 // Update changes an offer; an archived offer stays as it is.
 func (s *Service) Update(ctx context.Context, actor access.Actor, id string, in Input) (*Offer, error) {
-	if err := guard(actor, access.Update, id, in.Version); err != nil {
+	if err := access.Guard(actor, KindOffer, access.Update, id, in.Version); err != nil {
 		return nil, err
 	}
 	var o *Offer
@@ -207,7 +207,7 @@ func (s *Service) saved(ctx context.Context, tx *db.Tx, actor access.Actor, acti
 // SetPublished publishes an offer (it appears in the public directory while it is valid) or
 // takes it back.
 func (s *Service) SetPublished(ctx context.Context, actor access.Actor, id string, published bool, version int) (*Offer, error) {
-	if err := guard(actor, access.Update, id, version); err != nil {
+	if err := access.Guard(actor, KindOffer, access.Update, id, version); err != nil {
 		return nil, err
 	}
 	var o *Offer
@@ -237,7 +237,7 @@ func (s *Service) SetPublished(ctx context.Context, actor access.Actor, id strin
 // Archive takes an offer out of the directory for good: it is no longer shown, chosen in
 // referrals or changed, while referrals and recommendations that name it keep it.
 func (s *Service) Archive(ctx context.Context, actor access.Actor, id string, version int) error {
-	if err := guard(actor, access.Delete, id, version); err != nil {
+	if err := access.Guard(actor, KindOffer, access.Delete, id, version); err != nil {
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {
@@ -255,21 +255,6 @@ func (s *Service) Archive(ctx context.Context, actor access.Actor, id string, ve
 		}
 		return s.log(ctx, tx, actor, "offer.archive", cur.ID, nil)
 	})
-}
-
-// guard runs the checks before a change of one offer: the role may do the action at all
-// (403), the id is well-formed (404), the version is in range (409; 0 means any).
-func guard(actor access.Actor, a access.Action, id string, version int) error {
-	if err := access.Check(actor, KindOffer, a); err != nil {
-		return err
-	}
-	if !ids.Valid(id) {
-		return errs.ErrNotFound
-	}
-	if !db.ValidVersion(version) {
-		return errs.E(errs.Conflict, "error.conflict")
-	}
-	return nil
 }
 
 // keep loads an offer the actor may change; an archived offer is a conflict.

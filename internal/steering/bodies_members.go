@@ -19,7 +19,7 @@ import (
 // AddBodyMember adds a member to a body. The organisation is one of the tenant; an account is
 // an active account of the tenant with the role body_member, coordinator or team_lead.
 func (s *Service) AddBodyMember(ctx context.Context, actor access.Actor, bodyID string, in BodyMemberInput) (*BodyMember, error) {
-	if err := loopGuard(actor, KindBody, access.Update, bodyID, 0); err != nil {
+	if err := access.Guard(actor, KindBody, access.Update, bodyID, 0); err != nil {
 		return nil, err
 	}
 	verr := in.Validate()
@@ -63,7 +63,7 @@ func memberDetails(id string, in BodyMemberInput) map[string]string {
 // overwritten (the last save wins) and the change audited. An emptied day becomes the day of
 // entry.
 func (s *Service) UpdateBodyMember(ctx context.Context, actor access.Actor, id string, in BodyMemberInput) (*BodyMember, error) {
-	if err := loopGuard(actor, KindBody, access.Update, id, 0); err != nil {
+	if err := access.Guard(actor, KindBody, access.Update, id, 0); err != nil {
 		return nil, err
 	}
 	verr := in.Validate()
@@ -187,7 +187,7 @@ func loadMember(ctx context.Context, tx *db.Tx, actor access.Actor, a access.Act
 // GetBodyMember returns a current member for the edit form and the confirmation of their
 // removal.
 func (s *Service) GetBodyMember(ctx context.Context, actor access.Actor, id string) (*BodyMember, error) {
-	if err := loopGuard(actor, KindBody, access.Update, id, 0); err != nil {
+	if err := access.Guard(actor, KindBody, access.Update, id, 0); err != nil {
 		return nil, err
 	}
 	var m *BodyMember
@@ -202,7 +202,7 @@ func (s *Service) GetBodyMember(ctx context.Context, actor access.Actor, id stri
 // minutes; the calendar feeds of the member's and the deputy's accounts no longer list any of
 // the body's meetings.
 func (s *Service) RemoveBodyMember(ctx context.Context, actor access.Actor, id string) (*BodyMember, error) {
-	if err := loopGuard(actor, KindBody, access.Update, id, 0); err != nil {
+	if err := access.Guard(actor, KindBody, access.Update, id, 0); err != nil {
 		return nil, err
 	}
 	var m *BodyMember

@@ -123,7 +123,7 @@ func fillNextMeetings(ctx context.Context, tx *db.Tx, tenantID string, bodies []
 // members are named persons). The members' e-mail addresses are for the coordination only
 // (Manage); others get them empty.
 func (s *Service) GetBody(ctx context.Context, actor access.Actor, id string) (*Body, error) {
-	if err := loopGuard(actor, KindBody, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, KindBody, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	var b *Body
@@ -203,7 +203,7 @@ func (s *Service) CreateBody(ctx context.Context, actor access.Actor, in BodyInp
 
 // UpdateBody changes the name, type, mandate and state of a body.
 func (s *Service) UpdateBody(ctx context.Context, actor access.Actor, id string, in BodyInput) (*Body, error) {
-	if err := loopGuard(actor, KindBody, access.Update, id, in.Version); err != nil {
+	if err := access.Guard(actor, KindBody, access.Update, id, in.Version); err != nil {
 		return nil, err
 	}
 	var b *Body

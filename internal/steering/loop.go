@@ -89,7 +89,7 @@ type LoopOffer struct {
 
 // Loop returns the loop view of a theme.
 func (s *Service) Loop(ctx context.Context, actor access.Actor, id string) (*LoopView, error) {
-	if err := loopGuard(actor, KindTheme, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, KindTheme, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	v := &LoopView{Min: DisclosureMin, ChartMax: loopMaxMonths, LinkBodies: access.Allowed(actor, KindBody, access.View), LinkMeetings: access.Allowed(actor, KindMeeting, access.View)}

@@ -48,7 +48,7 @@ func decisionThemeValid(ctx context.Context, tx *db.Tx, actor access.Actor, m *M
 // AddMeetingDecision records a decision taken in a meeting that has begun and was not
 // cancelled; its theme is one the meeting's agenda may name.
 func (s *Service) AddMeetingDecision(ctx context.Context, actor access.Actor, meetingID string, in MeetingDecisionInput) (*MeetingDecision, error) {
-	if err := loopGuard(actor, KindMeeting, access.Update, meetingID, 0); err != nil {
+	if err := access.Guard(actor, KindMeeting, access.Update, meetingID, 0); err != nil {
 		return nil, err
 	}
 	verr := in.Validate()
@@ -153,7 +153,7 @@ type DecisionEdit struct {
 
 // GetMeetingDecision returns a decision for its correction or deletion.
 func (s *Service) GetMeetingDecision(ctx context.Context, actor access.Actor, id string) (*DecisionEdit, error) {
-	if err := loopGuard(actor, KindMeeting, access.Update, id, 0); err != nil {
+	if err := access.Guard(actor, KindMeeting, access.Update, id, 0); err != nil {
 		return nil, err
 	}
 	out := &DecisionEdit{}
@@ -179,7 +179,7 @@ func (s *Service) GetMeetingDecision(ctx context.Context, actor access.Actor, id
 // UpdateMeetingDecision corrects a decision's text and theme (the last save wins; the change
 // is audited). A decision recorded with a recommendation keeps its theme.
 func (s *Service) UpdateMeetingDecision(ctx context.Context, actor access.Actor, id string, in MeetingDecisionInput) (*MeetingDecision, error) {
-	if err := loopGuard(actor, KindMeeting, access.Update, id, 0); err != nil {
+	if err := access.Guard(actor, KindMeeting, access.Update, id, 0); err != nil {
 		return nil, err
 	}
 	verr := in.Validate()
@@ -222,7 +222,7 @@ func (s *Service) UpdateMeetingDecision(ctx context.Context, actor access.Actor,
 // a number. A decision recorded with a recommendation's decision stays: it goes with the
 // recommendation's state (a conflict).
 func (s *Service) DeleteMeetingDecision(ctx context.Context, actor access.Actor, id string) (*MeetingDecision, error) {
-	if err := loopGuard(actor, KindMeeting, access.Update, id, 0); err != nil {
+	if err := access.Guard(actor, KindMeeting, access.Update, id, 0); err != nil {
 		return nil, err
 	}
 	var d *MeetingDecision

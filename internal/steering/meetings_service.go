@@ -87,7 +87,7 @@ func (s *Service) GetMeeting(ctx context.Context, actor access.Actor, id string)
 // meetingRead loads a meeting with its details for a reader and records action in the audit
 // trail ("" for none).
 func (s *Service) meetingRead(ctx context.Context, actor access.Actor, id, action string) (*Meeting, error) {
-	if err := loopGuard(actor, KindMeeting, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, KindMeeting, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	var m *Meeting
@@ -157,7 +157,7 @@ func meetingMembers(ctx context.Context, tx *db.Tx, m *Meeting) ([]BodyMember, e
 // themes assigned to the body; a steering or coordination group may name every theme of the
 // tenant. A body out of reach is errs.ErrNotFound.
 func (s *Service) MeetingThemes(ctx context.Context, actor access.Actor, bodyID string) ([]web.Option, error) {
-	if err := loopGuard(actor, KindMeeting, access.View, bodyID, 0); err != nil {
+	if err := access.Guard(actor, KindMeeting, access.View, bodyID, 0); err != nil {
 		return nil, err
 	}
 	var out []web.Option
@@ -338,7 +338,7 @@ func saveAgenda(ctx context.Context, tx *db.Tx, tenantID, meetingID string, item
 // UpdateMeeting changes a meeting: title, time, place, agenda, status, attendance and minutes.
 // Attendance not named in the input is removed.
 func (s *Service) UpdateMeeting(ctx context.Context, actor access.Actor, id string, in MeetingInput) (*Meeting, error) {
-	if err := loopGuard(actor, KindMeeting, access.Update, id, in.Version); err != nil {
+	if err := access.Guard(actor, KindMeeting, access.Update, id, in.Version); err != nil {
 		return nil, err
 	}
 	verr := in.Validate(s.DB.Clock.Now(), true)

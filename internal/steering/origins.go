@@ -210,7 +210,7 @@ func (s *Service) OfferChoices(ctx context.Context, actor access.Actor, recommen
 
 // LinkExistingOffer links an existing offer to an adopted recommendation as changed by it.
 func (s *Service) LinkExistingOffer(ctx context.Context, actor access.Actor, id, offerID string) error {
-	if err := loopGuard(actor, KindRecommendation, access.Manage, id, 0); err != nil {
+	if err := access.Guard(actor, KindRecommendation, access.Manage, id, 0); err != nil {
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {

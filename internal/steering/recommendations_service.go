@@ -73,7 +73,7 @@ type RecView struct {
 
 // GetRecommendation returns a recommendation's page.
 func (s *Service) GetRecommendation(ctx context.Context, actor access.Actor, id string) (*RecView, error) {
-	if err := loopGuard(actor, KindRecommendation, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, KindRecommendation, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	var v RecView
@@ -207,7 +207,7 @@ func (s *Service) CreateRecommendation(ctx context.Context, actor access.Actor, 
 
 // UpdateRecommendation changes a draft or deferred recommendation.
 func (s *Service) UpdateRecommendation(ctx context.Context, actor access.Actor, id string, version int, in RecInput) error {
-	if err := loopGuard(actor, KindRecommendation, access.Update, id, version); err != nil {
+	if err := access.Guard(actor, KindRecommendation, access.Update, id, version); err != nil {
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {
@@ -245,7 +245,7 @@ func (s *Service) UpdateRecommendation(ctx context.Context, actor access.Actor, 
 // meeting of the steering group: the recommendation records it and the day, the meeting gets a
 // decision, and an adoption moves the theme on to "recommendation adopted".
 func (s *Service) MoveRecommendation(ctx context.Context, actor access.Actor, id string, version int, m RecMove) error {
-	if err := loopGuard(actor, KindRecommendation, access.Update, id, version); err != nil {
+	if err := access.Guard(actor, KindRecommendation, access.Update, id, version); err != nil {
 		return err
 	}
 	m.Note, m.Feedback = valid.CleanText(m.Note), valid.CleanText(m.Feedback)
@@ -369,7 +369,7 @@ func (s *Service) recordDecision(ctx context.Context, tx *db.Tx, r *Recommendati
 
 // SetFeedback sets what case managers learn about a decided recommendation (the news page).
 func (s *Service) SetFeedback(ctx context.Context, actor access.Actor, id string, version int, feedback string) error {
-	if err := loopGuard(actor, KindRecommendation, access.Manage, id, version); err != nil {
+	if err := access.Guard(actor, KindRecommendation, access.Manage, id, version); err != nil {
 		return err
 	}
 	feedback = valid.CleanText(feedback)

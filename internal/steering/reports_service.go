@@ -227,7 +227,7 @@ func (s *Service) FileReport(ctx context.Context, actor access.Actor, caseID str
 
 // GetReport returns a report the actor may see.
 func (s *Service) GetReport(ctx context.Context, actor access.Actor, id string) (*Report, error) {
-	if err := loopGuard(actor, KindBarrierReport, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, KindBarrierReport, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	var r *Report
@@ -391,7 +391,7 @@ func (s *Service) EditReportText(ctx context.Context, actor access.Actor, id str
 // version are checked, then change updates the row and names its audit action and details.
 func (s *Service) changeReport(ctx context.Context, actor access.Actor, id string, version int, validate func() error,
 	change func(tx *db.Tx, r *Report) (string, map[string]string, error)) (*Report, error) {
-	if err := loopGuard(actor, KindBarrierReport, access.Update, id, version); err != nil {
+	if err := access.Guard(actor, KindBarrierReport, access.Update, id, version); err != nil {
 		return nil, err
 	}
 	var r *Report

@@ -84,7 +84,7 @@ type ThemeView struct {
 
 // GetTheme returns a theme's page.
 func (s *Service) GetTheme(ctx context.Context, actor access.Actor, id string) (*ThemeView, error) {
-	if err := loopGuard(actor, KindTheme, access.View, id, 0); err != nil {
+	if err := access.Guard(actor, KindTheme, access.View, id, 0); err != nil {
 		return nil, err
 	}
 	var v ThemeView
@@ -114,7 +114,7 @@ func (s *Service) GetTheme(ctx context.Context, actor access.Actor, id string) (
 
 // UpdateTheme changes a theme's title, description, life domain and priority.
 func (s *Service) UpdateTheme(ctx context.Context, actor access.Actor, id string, version int, in ThemeInput) error {
-	if err := loopGuard(actor, KindTheme, access.Update, id, version); err != nil {
+	if err := access.Guard(actor, KindTheme, access.Update, id, version); err != nil {
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {
@@ -141,7 +141,7 @@ func (s *Service) UpdateTheme(ctx context.Context, actor access.Actor, id string
 // "in a working group" needs an assigned working or project group, "recommendation adopted" an
 // adopted recommendation.
 func (s *Service) MoveTheme(ctx context.Context, actor access.Actor, id string, version int, to, note string) error {
-	if err := loopGuard(actor, KindTheme, access.Update, id, version); err != nil {
+	if err := access.Guard(actor, KindTheme, access.Update, id, version); err != nil {
 		return err
 	}
 	note = valid.CleanText(note)
@@ -194,7 +194,7 @@ func (s *Service) MoveTheme(ctx context.Context, actor access.Actor, id string, 
 // AssignBody assigns a theme to a body of the tenant. Assigning a working or project group
 // moves a prioritised theme on to "in a working group".
 func (s *Service) AssignBody(ctx context.Context, actor access.Actor, id string, bodyID string) error {
-	if err := loopGuard(actor, KindTheme, access.Update, id, 0); err != nil {
+	if err := access.Guard(actor, KindTheme, access.Update, id, 0); err != nil {
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {
@@ -242,7 +242,7 @@ func (s *Service) AssignBody(ctx context.Context, actor access.Actor, id string,
 // RemoveReport takes a barrier report out of a theme; the report is "screened" again and can be
 // merged into another theme.
 func (s *Service) RemoveReport(ctx context.Context, actor access.Actor, id, reportID string) error {
-	if err := loopGuard(actor, KindTheme, access.Update, id, 0); err != nil {
+	if err := access.Guard(actor, KindTheme, access.Update, id, 0); err != nil {
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {
@@ -280,7 +280,7 @@ func (s *Service) RemoveReport(ctx context.Context, actor access.Actor, id, repo
 
 // ThemeReportOf returns a report of a theme (for the confirmation page of its removal).
 func (s *Service) ThemeReportOf(ctx context.Context, actor access.Actor, id, reportID string) (*Theme, *ThemeReport, error) {
-	if err := loopGuard(actor, KindTheme, access.Update, id, 0); err != nil {
+	if err := access.Guard(actor, KindTheme, access.Update, id, 0); err != nil {
 		return nil, nil, err
 	}
 	var t *Theme

@@ -8,7 +8,6 @@ import (
 	"kim/internal/platform/access"
 	"kim/internal/platform/audit"
 	"kim/internal/platform/db"
-	"kim/internal/platform/errs"
 	"kim/internal/platform/ids"
 )
 
@@ -36,21 +35,6 @@ func loopExists(ctx context.Context, tx *db.Tx, q string, args ...any) (bool, er
 		return false, nil
 	}
 	return err == nil, err
-}
-
-// loopGuard runs the checks before a lookup of one record: the role may do the action at all
-// (403), the id is well-formed (404), the version is in range (409; 0 means any).
-func loopGuard(actor access.Actor, k access.Kind, a access.Action, id string, version int) error {
-	if err := access.Check(actor, k, a); err != nil {
-		return err
-	}
-	if !ids.Valid(id) {
-		return errs.ErrNotFound
-	}
-	if !db.ValidVersion(version) {
-		return errs.E(errs.Conflict, "error.conflict")
-	}
-	return nil
 }
 
 // loopAudit appends an audit entry in the transaction.

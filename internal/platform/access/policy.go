@@ -1,10 +1,12 @@
 package access
 
 import (
+	"math"
 	"slices"
 	"strconv"
 
 	"kim/internal/platform/errs"
+	"kim/internal/platform/ids"
 )
 
 // Kind is a kind of resource.
@@ -206,4 +208,20 @@ func Scope(actor Actor, k Kind, a Action, alias string, next int) Filter {
 			Args: []any{actor.TenantID, actor.UserID}}
 	}
 	return Filter{SQL: "1=0"}
+}
+
+// Guard runs the checks that come before any lookup of one record: the role may do the action
+// on kind k at all (403), the id is well-formed (404, so that a malformed id reads as an
+// unknown one) and the version is in range (409; 0 means any version).
+func Guard(actor Actor, k Kind, a Action, id string, version int) error {
+	if err := Check(actor, k, a); err != nil {
+		return err
+	}
+	if !ids.Valid(id) {
+		return errs.ErrNotFound
+	}
+	if version < 0 || version > math.MaxInt32 {
+		return errs.E(errs.Conflict, "error.conflict")
+	}
+	return nil
 }
