@@ -299,12 +299,8 @@ func (h *HTTP) contextDeleteConfirm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *HTTP) contextDelete(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.check(w, r, KindIndicator, access.Manage)
+	actor, ok := h.parse(w, r, KindIndicator, access.Manage)
 	if !ok {
-		return
-	}
-	if err := web.ParseForm(r); err != nil {
-		h.R.Fail(w, r, err)
 		return
 	}
 	if err := h.S.DeleteContextImport(r.Context(), actor, r.PathValue("id")); err != nil {

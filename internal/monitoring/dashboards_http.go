@@ -33,14 +33,7 @@ func (h *HTTP) dashCheck(w http.ResponseWriter, r *http.Request, a access.Action
 
 // dashParse reads a posted form after the role check.
 func (h *HTTP) dashParse(w http.ResponseWriter, r *http.Request, a access.Action) (access.Actor, bool) {
-	actor, ok := h.dashCheck(w, r, a)
-	if ok {
-		if err := web.ParseForm(r); err != nil {
-			h.R.Fail(w, r, err)
-			return actor, false
-		}
-	}
-	return actor, ok
+	return h.parse(w, r, KindDashboard, a)
 }
 
 type dashboardListData struct {

@@ -158,12 +158,8 @@ func (h *HTTP) fundingPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *HTTP) fundingSave(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.check(w, r, KindIndicator, access.Manage)
+	actor, ok := h.parse(w, r, KindIndicator, access.Manage)
 	if !ok {
-		return
-	}
-	if err := web.ParseForm(r); err != nil {
-		h.R.Fail(w, r, err)
 		return
 	}
 	in := FundingInput{OrganisationID: web.Text(r, "organisation"), Year: web.Text(r, "jahr"), FTEFunded: web.Text(r, "fte_funded"),

@@ -97,18 +97,8 @@ func (s *Service) progress(ctx context.Context, tenantID, id string, claim bool,
 		from = ReportQueued
 	}
 	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE monitoring_reports SET status = $1, progress = $2, step = $3
+		return updateReport(ctx, tx, `UPDATE monitoring_reports SET status = $1, progress = $2, step = $3
 			WHERE tenant_id = $4 AND id = $5 AND status = $6`, ReportRunning, pct, step, tenantID, id, from)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			if err != nil {
-				return err
-			}
-			return errReportGone
-		}
-		return nil
 	})
 	if err == nil && reportProgressHook != nil {
 		reportProgressHook(id, ReportRunning, pct)
@@ -176,18 +166,8 @@ func (s *Service) RunReport(ctx context.Context, actor access.Actor, l *i18n.Loc
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE monitoring_reports SET status = 'done', progress = 100, step = 'monitoring.reports.step.done',
+		return updateReport(ctx, tx, `UPDATE monitoring_reports SET status = 'done', progress = 100, step = 'monitoring.reports.step.done',
 			pdf = $1, finished_at = $2 WHERE tenant_id = $3 AND id = $4 AND status = 'running'`, pdf, tx.Now, actor.TenantID, id)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			if err != nil {
-				return err
-			}
-			return errReportGone
-		}
-		return nil
 	})
 }
 

@@ -59,6 +59,18 @@ func (h *HTTP) check(w http.ResponseWriter, r *http.Request, k access.Kind, a ac
 	return actor, true
 }
 
+// parse is check followed by reading the posted form; it answers the request itself on failure.
+func (h *HTTP) parse(w http.ResponseWriter, r *http.Request, k access.Kind, a access.Action) (access.Actor, bool) {
+	actor, ok := h.check(w, r, k, a)
+	if ok {
+		if err := web.ParseForm(r); err != nil {
+			h.R.Fail(w, r, err)
+			return actor, false
+		}
+	}
+	return actor, ok
+}
+
 // Routes registers the room's routes; each part registers its own.
 func (h *HTTP) Routes(rt *web.Router) {
 	h.indicatorRoutes(rt) // indicator pages and the JSON API (indicators_http.go, api.go)

@@ -335,5 +335,20 @@ func (s *Service) StartReport(ctx context.Context, actor access.Actor, l *i18n.L
 // maxActiveReports bounds the reports a tenant may have queued or running at once.
 const maxActiveReports = 3
 
-// errReportGone is returned by a job whose report row went away.
+// errReportGone is returned by a job whose report row went away (or left the status the
+// update expects).
 var errReportGone = errors.New("monitoring: report gone")
+
+// updateReport runs an UPDATE of one report row; no row changed is errReportGone.
+func updateReport(ctx context.Context, tx *db.Tx, q string, args ...any) error {
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return errReportGone
+	}
+	return nil
+}

@@ -117,20 +117,9 @@ func (h *HTTP) reportFail(w http.ResponseWriter, r *http.Request, actor access.A
 	}
 }
 
-func (h *HTTP) reportParse(w http.ResponseWriter, r *http.Request, k access.Kind, a access.Action) (access.Actor, bool) {
-	actor, ok := h.check(w, r, k, a)
-	if ok {
-		if err := web.ParseForm(r); err != nil {
-			h.R.Fail(w, r, err)
-			return actor, false
-		}
-	}
-	return actor, ok
-}
-
 // reportStart starts the job of a report and leads to its progress page.
 func (h *HTTP) reportStart(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.reportParse(w, r, KindIndicator, access.Manage)
+	actor, ok := h.parse(w, r, KindIndicator, access.Manage)
 	if !ok {
 		return
 	}
@@ -145,7 +134,7 @@ func (h *HTTP) reportStart(w http.ResponseWriter, r *http.Request) {
 
 // reportTextSave saves the text block of one section (field body_<section>, version_<section>).
 func (h *HTTP) reportTextSave(w http.ResponseWriter, r *http.Request) {
-	actor, ok := h.reportParse(w, r, KindIndicator, access.Manage)
+	actor, ok := h.parse(w, r, KindIndicator, access.Manage)
 	if !ok {
 		return
 	}
